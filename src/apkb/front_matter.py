@@ -1,0 +1,209 @@
+"""Read a Markdown file's YAML front matter with python-frontmatter, keeping the line of every field.
+
+YAML is parsed once, with libyaml's ``CSafeLoader``: the node tree gives each field's line, and the same
+nodes are constructed into Python values. Anything that would make the file ambiguous or dangerous to
+load (a byte-order mark, anchors and aliases, duplicate keys) is refused with a message naming the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from apkb.problems import ContentError, Problem, display_path
+
+MAX_ENTRY_BYTES = 1024 * 1024
+"""Entries are a few kilobytes; anything over a mebibyte is a mistake or an attack."""
+
+FieldPath = tuple[str | int, ...]
+_OPENING = re.compile(r"\A---[ \t]*\r?\n")
+
+
+@dataclass
+class FrontMatterDocument:
+    """A parsed entry file: its front matter, its body, and where each lies in the file."""
+
+    path: Path
+    metadata: dict[str, Any]
+    body: str
+    body_line: int
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: FieldPath) -> int:
+        """The line of the field at ``path``, or of its nearest enclosing field that exists."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return self.lines.get((), 1)
+
+
+class _TrackingYAMLHandler(frontmatter.YAMLHandler):
+    """A python-frontmatter handler that parses with CSafeLoader and records each field's line."""
+
+    def __init__(self, source: str, problem: _ProblemFactory) -> None:
+        super().__init__()
+        self.source = source
+        self.problem = problem
+        self.first_line = 1
+        self.lines: dict[FieldPath, int] = {}
+        self.loaded = False
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        self.first_line = self.source.count("\n", 0, self.source.find(fm)) + 1
+        loader = yaml.CSafeLoader(fm)
+        try:
+            try:
+                node = loader.get_single_node()
+            except yaml.MarkedYAMLError as error:
+                raise ContentError([self._syntax_problem(error)]) from None
+            self.loaded = True
+            if node is None:
+                return {}
+            if not isinstance(node, yaml.MappingNode):
+                raise ContentError(
+                    [self.problem("front matter must be a mapping of field: value", self._line(node))]
+                )
+            self._walk(node, (), set())
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+
+    def _syntax_problem(self, error: yaml.MarkedYAMLError) -> Problem:
+        mark = error.problem_mark or error.context_mark
+        line = self.first_line + mark.line if mark else None
+        message = f"YAML syntax error: {error.problem or error.context or 'cannot be parsed'}"
+        if error.context and error.context_mark and error.problem_mark:
+            started = self.first_line + error.context_mark.line
+            if started != line:
+                message += f" ({error.context} that starts on line {started})"
+        return self.problem(message, line)
+
+    def _line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def _nearest_line(self, path: FieldPath) -> int:
+        """The line of ``path`` or of its nearest recorded parent (an alias keeps no line of its own)."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return self.first_line
+
+    def _walk(self, node: yaml.Node, path: FieldPath, seen: set[int]) -> None:
+        """Record lines, and refuse aliases (a repeated node) and duplicate keys before constructing."""
+        if id(node) in seen:
+            raise ContentError(
+                [
+                    self.problem(
+                        "YAML anchors and aliases (&name, *name) are not allowed in front matter",
+                        self._nearest_line(path),
+                        _dotted(path),
+                    )
+                ]
+            )
+        seen.add(id(node))
+        self.lines.setdefault(path, self._line(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                child = (*path, key)
+                if key in keys:
+                    raise ContentError(
+                        [
+                            self.problem(
+                                f"the key {key!r} appears twice; a YAML mapping keeps only the last",
+                                self._line(key_node),
+                                _dotted(child),
+                            )
+                        ]
+                    )
+                keys.add(key)
+                self.lines[child] = self._line(key_node)
+                self._walk(value_node, child, seen)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._walk(item, (*path, index), seen)
+
+
+class _ProblemFactory:
+    def __init__(self, path: Path) -> None:
+        self.shown = display_path(path)
+
+    def __call__(self, message: str, line: int | None = None, field: str | None = None) -> Problem:
+        return Problem(self.shown, message, line, field)
+
+
+def _dotted(path: FieldPath) -> str | None:
+    """``('evidence', 'studies', 2, 'year')`` as ``evidence.studies[2].year``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or None
+
+
+def field_name(path: FieldPath) -> str | None:
+    """The dotted name of a field path, as problems show it."""
+    return _dotted(path)
+
+
+def _decode(data: bytes, problem: _ProblemFactory) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ContentError(
+            [problem("the file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", 1)]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ContentError(
+            [
+                problem(
+                    f"not valid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column} "
+                    f"(byte offset {error.start}); save the file as UTF-8",
+                    line,
+                )
+            ]
+        ) from None
+
+
+def read_front_matter(path: Path) -> FrontMatterDocument:
+    """Read ``path`` into front matter and body, or raise :class:`ContentError` saying what is wrong."""
+    problem = _ProblemFactory(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ENTRY_BYTES:
+            raise ContentError(
+                [problem(f"the file is {size:,} bytes; entries may be at most {MAX_ENTRY_BYTES:,} bytes")]
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError([problem(f"cannot be read: {error.strerror or error}")]) from None
+    source = _decode(data, problem).replace("\r\n", "\n")
+    if not source.strip():
+        raise ContentError([problem("the file is empty; an entry starts with front matter between '---' lines", 1)])
+    if not _OPENING.match(source):
+        raise ContentError(
+            [problem("no front matter: the first line of an entry must be '---', followed by YAML fields", 1)]
+        )
+    handler = _TrackingYAMLHandler(source, problem)
+    post = frontmatter.loads(source, handler=handler)
+    if not handler.loaded:
+        raise ContentError(
+            [problem("the front matter opened with '---' on line 1 is never closed by another '---' line", 1)]
+        )
+    body = post.content
+    body_start = source.find(body, source.find("\n---", 3) + 4) if body else len(source)
+    return FrontMatterDocument(
+        path=path,
+        metadata=dict(post.metadata),
+        body=body,
+        body_line=source.count("\n", 0, max(body_start, 0)) + 1,
+        lines=handler.lines,
+    )

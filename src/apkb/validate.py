@@ -1,0 +1,90 @@
+"""Validation of a whole knowledge base: every file, every cross-reference, and the shape of each body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apkb.catalog import Catalog
+from apkb.load import Entry, entry_files, load_paths
+from apkb.model import Tool
+from apkb.problems import Problem, display_path
+from apkb.vocabulary import vocabularies
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+@dataclass
+class Report:
+    """The outcome of validating a knowledge base."""
+
+    catalog: Catalog
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate(root: Path, extra_paths: Iterable[Path] = ()) -> Report:
+    """Load and check every entry under ``root`` (plus any ``extra_paths``) and report all problems."""
+    paths = entry_files(root)
+    known = {p.resolve() for p in paths}
+    paths += [p for p in extra_paths if p.resolve() not in known]
+    loaded = load_paths(paths, root)
+    catalog, problems = Catalog.build(loaded.entries, loaded.failed_ids)
+    problems = loaded.problems + problems
+    for entry in catalog.entries():
+        problems.extend(body_problems(entry))
+    problems.sort(key=Problem.sort_key)
+    return Report(catalog, problems, loaded.files)
+
+
+def headings(body: str) -> Iterator[tuple[int, int, str]]:
+    """The (offset line, level, text) of each Markdown ATX heading outside code fences."""
+    fenced = False
+    for offset, line in enumerate(body.splitlines()):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        match = None if fenced else _HEADING.match(line)
+        if match:
+            yield offset, len(match.group(1)), match.group(2)
+
+
+def body_problems(entry: Entry) -> list[Problem]:
+    """Check that a body has the standard sections, in order, and no level-1 heading of its own."""
+    sections = vocabularies().body_sections
+    required = sections.tool if isinstance(entry, Tool) else sections.lesson
+    shown = display_path(entry.path) if entry.path else entry.id
+    problems: list[Problem] = []
+    found: list[tuple[int, str]] = []
+    for offset, level, text in headings(entry.body):
+        line = entry.body_line + offset
+        if level == 1:
+            problems.append(
+                Problem(shown, f"found '# {text}'; the title comes from the front matter, so start at '##'", line, "body")
+            )
+        elif level == 2:
+            found.append((line, text))
+    texts = [text for _, text in found]
+    for heading in required:
+        if heading not in texts:
+            problems.append(
+                Problem(shown, f"the body has no '## {heading}' section; expected, in order: "
+                        + "; ".join(required), entry.body_line, "body")
+            )
+    present = [(line, text) for line, text in found if text in required]
+    expected_order = [h for h in required if h in texts]
+    for (line, text), expected in zip(present, expected_order):
+        if text != expected:
+            problems.append(
+                Problem(shown, f"found '## {text}' where '## {expected}' should come; "
+                        f"the sections go in this order: {'; '.join(required)}", line, "body")
+            )
+            break
+    return problems
