@@ -1,0 +1,221 @@
+"""The ``apkb`` command line: validate, list and show entries of the knowledge base."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from apkb.catalog import Catalog
+from apkb.load import Entry
+from apkb.model import Lesson, Tool
+from apkb.problems import display_path, github_annotation
+from apkb.validate import Report, validate
+from apkb.vocabulary import vocabularies
+
+_V = vocabularies()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds a knowledge base (toolkit/ or lessons/)."""
+    for folder in (start, *start.parents):
+        if (folder / "toolkit").is_dir() or (folder / "lessons").is_dir():
+            return folder
+    return start
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@click.group()
+@click.version_option(package_name="apkb")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The knowledge base folder (holding toolkit/ and lessons/). Default: found from the current folder.",
+)
+@click.pass_context
+def main(context: click.Context, root: Path | None) -> None:
+    """Atrocity Prevention Knowledge Base: check and explore tools and lessons."""
+    context.obj = root if root is not None else find_root(Path.cwd())
+
+
+def _load(context: click.Context) -> Report:
+    root: Path = context.obj
+    if not root.is_dir():
+        raise click.UsageError(f"the knowledge base folder {display_path(root)} does not exist")
+    return validate(root)
+
+
+def _catalog(context: click.Context) -> Catalog:
+    """The catalog, with a warning on stderr if some files did not load."""
+    report = _load(context)
+    if report.problems:
+        _console(stderr=True).print(
+            f"[yellow]warning:[/] {len(report.problems)} problem(s) in the knowledge base; "
+            "entries with problems are left out. Run 'apkb validate' for details."
+        )
+    return report.catalog
+
+
+@main.command(name="validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="'github' writes GitHub Actions annotations that mark the offending lines in a pull request.",
+)
+@click.pass_context
+def validate_command(context: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
+    """Check every entry (and any extra PATHS) against the schema, the vocabularies and each other.
+
+    Reports every problem with its file, line and field. Exits 1 if there is any problem, else 0.
+    """
+    report = validate(context.obj, paths)
+    for problem in report.problems:
+        click.echo(github_annotation(problem) if output_format == "github" else str(problem))
+    tools, lessons = len(report.catalog.tools), len(report.catalog.lessons)
+    if report.problems:
+        files = len({problem.path for problem in report.problems})
+        click.echo(f"{len(report.problems)} problem(s) in {files} file(s); {report.files} file(s) checked.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {report.files} file(s) checked: {tools} tool(s), {lessons} lesson(s), no problems.", err=True)
+
+
+def _labels(vocabulary_name: str, ids: list[str]) -> str:
+    vocabulary = getattr(_V, vocabulary_name)
+    return ", ".join(vocabulary.label_of(i) for i in ids)
+
+
+@main.command(name="list")
+@click.option("--category", type=click.Choice(_V.categories.ids), help="Only tools of this category.")
+@click.option("--stage", type=click.Choice(_V.stages.ids), help="Only entries for this stage.")
+@click.option("--kind", type=click.Choice(["tool", "lesson"]), help="Only tools, or only lessons.")
+@click.pass_context
+def list_command(context: click.Context, category: str | None, stage: str | None, kind: str | None) -> None:
+    """Print a table of entries, optionally filtered."""
+    catalog = _catalog(context)
+    console = _console()
+    tools = [
+        t for t in catalog.tools.values()
+        if kind in (None, "tool") and category in (None, t.category) and stage in (None, *t.stages)
+    ]
+    lessons = [
+        lesson for lesson in catalog.lessons.values()
+        if kind in (None, "lesson") and category is None and stage in (None, lesson.stage)
+    ]
+    if tools:
+        table = Table(title=f"Tools ({len(tools)})", title_justify="left")
+        table.add_column("id", no_wrap=True)
+        for column in ("title", "category", "stages", "effect", "certainty"):
+            table.add_column(column, overflow="fold")
+        for tool in sorted(tools, key=lambda t: (_V.categories.rank(t.category), t.title)):
+            table.add_row(
+                tool.id, tool.title, tool.category, ", ".join(tool.stages),
+                _V.effects.label_of(tool.evidence.effect), _V.certainty.label_of(tool.evidence.certainty),
+            )
+        console.print(table)
+    if lessons:
+        table = Table(title=f"Lessons ({len(lessons)})", title_justify="left")
+        table.add_column("id", no_wrap=True)
+        for column in ("title", "country", "period", "stage"):
+            table.add_column(column, overflow="fold")
+        for lesson in sorted(lessons, key=lambda x: (x.period.start, x.id)):
+            table.add_row(lesson.id, lesson.title, lesson.country, str(lesson.period), lesson.stage)
+        console.print(table)
+    if not tools and not lessons:
+        console.print("No entries match.")
+
+
+@main.command(name="show")
+@click.argument("entry_id")
+@click.pass_context
+def show_command(context: click.Context, entry_id: str) -> None:
+    """Print one tool or lesson, summarised, by its id (or a former id)."""
+    catalog = _catalog(context)
+    entry = catalog.get(entry_id)
+    if entry is None:
+        ids = [e.id for e in catalog.entries()] + list(catalog.aliases)
+        close = difflib.get_close_matches(entry_id, ids, n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'apkb list' to see the ids."
+        click.echo(f"error: no tool or lesson has the id {entry_id!r}.{hint}", err=True)
+        sys.exit(1)
+    _show(entry, catalog, _console())
+
+
+def _show(entry: Entry, catalog: Catalog, console: Console) -> None:
+    console.print(f"[bold]{entry.title}[/]  ({entry.id})")
+    console.print(entry.summary, markup=False)
+    console.print()
+    if isinstance(entry, Tool):
+        _show_tool(entry, catalog, console)
+    else:
+        _show_lesson(entry, console)
+    console.print()
+    console.print(f"Last reviewed {entry.last_reviewed} by {', '.join(entry.reviewers)}"
+                  + (f"; file {display_path(entry.path)}" if entry.path else ""))
+
+
+def _field(console: Console, name: str, value: str) -> None:
+    console.print(f"[bold]{name}:[/] ", end="")
+    console.print(value, markup=False)
+
+
+def _show_tool(tool: Tool, catalog: Catalog, console: Console) -> None:
+    evidence = tool.evidence
+    _field(console, "Category", _V.categories.label_of(tool.category))
+    _field(console, "Stages", _labels("stages", tool.stages))
+    _field(console, "Strategies", _labels("strategies", tool.strategies))
+    factors = "; ".join(f"{rf} {_V.risk_factors.get(rf).name}" for rf in tool.risk_factors)
+    _field(console, "Risk factors", factors)
+    _field(console, "Actors", _labels("actors", tool.actors))
+    _field(console, "Leverage needed / time to effect / cost",
+           f"{tool.leverage_needed} / {tool.time_to_effect} / {tool.cost}")
+    console.print()
+    _field(console, "Effect", _V.effects.label_of(evidence.effect))
+    _field(console, "Certainty", _V.certainty.label_of(evidence.certainty))
+    _field(console, "Studies cited",
+           f"{evidence.direct_studies} measuring atrocities directly, {evidence.related_studies} related outcomes")
+    _field(console, "Why", evidence.rationale)
+    for study in evidence.studies:
+        mark = "" if study.verified else " [unverified]"
+        console.print(f"  - {study.reference}{mark}", markup=False)
+        console.print(f"    {study.finding}", markup=False)
+    console.print("[bold]Backfire risks:[/]")
+    for risk in evidence.risks:
+        console.print(f"  - {risk.risk} Mitigation: {risk.mitigation}", markup=False)
+    uses = catalog.lessons_using(tool.id)
+    if uses:
+        _field(console, "Lessons", "; ".join(
+            f"{u.lesson.id} ({_V.outcomes.label_of(u.use.outcome).lower()})" for u in uses))
+    related = catalog.related(tool)
+    if related:
+        _field(console, "Related tools", ", ".join(t.id for t in related))
+
+
+def _show_lesson(lesson: Lesson, console: Console) -> None:
+    _field(console, "Country", f"{lesson.country} ({lesson.iso3})")
+    _field(console, "Period", str(lesson.period))
+    _field(console, "Stage", _V.stages.label_of(lesson.stage))
+    console.print("[bold]Tools used:[/]")
+    for use in lesson.tools_used:
+        console.print(f"  - {use.tool}: {_V.outcomes.label_of(use.outcome)}. {use.note}", markup=False)
+    _field(console, "Outcome", lesson.outcome)
+    console.print("[bold]Lessons:[/]")
+    for item in lesson.lessons:
+        console.print(f"  - {item}", markup=False)
+    console.print("[bold]Sources:[/]")
+    for source in lesson.sources:
+        console.print(f"  - {source.reference}", markup=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
