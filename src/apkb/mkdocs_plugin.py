@@ -1,0 +1,56 @@
+"""The MkDocs plugin: a thin adapter that adds the core's rendered pages to a MkDocs build.
+
+All content logic lives in the core (load, validate, render). This module only hands the results to MkDocs,
+so that the core can outlive MkDocs and Material.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as options
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from apkb.load import LESSONS_DIR, TOOLKIT_DIR
+from apkb.render import STYLESHEET, render_pages, static_assets
+from apkb.validate import validate
+
+
+class KnowledgeBaseConfig(base.Config):
+    content_dir = options.Type(str, default=".")
+    """The folder that holds toolkit/ and lessons/, relative to mkdocs.yml."""
+
+
+class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
+    """Validate the knowledge base and add its generated pages to the site."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        report = validate(self.root)
+        if report.problems:
+            listing = "\n".join(f"  {problem}" for problem in report.problems)
+            raise PluginError(
+                f"the knowledge base has {len(report.problems)} problem(s); fix them or run 'apkb validate':\n"
+                + listing
+            )
+        for page in [*render_pages(report.catalog), *static_assets()]:
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(f"docs/{page.path} clashes with a generated page of the same name; rename it")
+            files.append(File.generated(config, page.path, content=page.content))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in (TOOLKIT_DIR, LESSONS_DIR):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        return server

@@ -1,0 +1,102 @@
+"""Render the catalog into site pages: plain Markdown strings from jinja2 templates, with no MkDocs inside.
+
+Every string from front matter is escaped twice over: for HTML (autoescape) and for Markdown (so that a
+title or finding cannot form a link, an image or an attribute list). Entry bodies are Markdown written by
+maintainers and pass through as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, partial
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from apkb import urls
+from apkb.catalog import Catalog
+from apkb.vocabulary import vocabularies
+
+STYLESHEET = "assets/apkb.css"
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated file: its docs-relative path and its content."""
+
+    path: str
+    content: str
+
+
+def inline(text: object) -> Markup:
+    """Front matter text made safe to place in Markdown: one line, HTML-escaped, Markdown-escaped."""
+    flat = _WHITESPACE.sub(" ", str(text)).strip()
+    return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", str(escape(flat))))
+
+
+def meta_string(text: object) -> Markup:
+    """A value for the page's YAML meta block: HTML-escaped, because themes print meta values unescaped
+    (into <meta content="..."> and page headers), then quoted as JSON, which is valid YAML."""
+    flat = _WHITESPACE.sub(" ", str(text)).strip()
+    return Markup(json.dumps(str(escape(flat)), ensure_ascii=False))
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("apkb", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = inline
+    environment.filters["meta"] = meta_string
+    environment.globals.update(
+        V=vocabularies(),
+        tool_page=urls.tool_page,
+        lesson_page=urls.lesson_page,
+        category_page=urls.category_page,
+        risk_factor_anchor=urls.risk_factor_anchor,
+        toolkit_index=urls.TOOLKIT_INDEX,
+        lessons_index=urls.LESSONS_INDEX,
+        methodology=urls.METHODOLOGY,
+    )
+    return environment
+
+
+def _render(template: str, path: str, **context: object) -> Page:
+    link: Callable[[str], str] = partial(urls.relative, path)
+    content = _environment().get_template(template).render(here=path, link=link, **context).lstrip()
+    return Page(path, content)
+
+
+def render_pages(catalog: Catalog) -> list[Page]:
+    """Every generated page of the site: entries, indexes and the methodology."""
+    pages = [_render("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog) for t in catalog.tools.values()]
+    pages += [
+        _render("lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog)
+        for lesson in catalog.lessons.values()
+    ]
+    pages += [
+        _render("category.md.j2", urls.category_page(category.id), category=category, catalog=catalog)
+        for category in vocabularies().categories.terms
+    ]
+    pages.append(_render("toolkit.md.j2", urls.TOOLKIT_INDEX, catalog=catalog))
+    pages.append(_render("lessons.md.j2", urls.LESSONS_INDEX, catalog=catalog))
+    pages.append(_render("methodology.md.j2", urls.METHODOLOGY))
+    return pages
+
+
+def static_assets() -> list[Page]:
+    """Files the rendered pages rely on, such as their stylesheet."""
+    css = files("apkb").joinpath("templates/apkb.css").read_text(encoding="utf-8")
+    return [Page(STYLESHEET, css)]

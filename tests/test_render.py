@@ -1,0 +1,50 @@
+"""Rendering turns the catalog into pages without MkDocs, and never lets front matter become markup."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from apkb.catalog import Catalog
+from apkb.model import Tool
+from apkb.render import inline, render_pages
+from apkb.validate import validate
+from conftest import FIXTURE_SITE
+
+
+def test_every_entry_and_index_gets_a_page() -> None:
+    report = validate(FIXTURE_SITE)
+    paths = {page.path for page in render_pages(report.catalog)}
+    assert {"toolkit/example-envoy.md", "toolkit/example-sanctions.md", "lessons/example-crisis.md"} <= paths
+    assert {"toolkit/index.md", "toolkit/diplomatic.md", "toolkit/financial.md", "toolkit/programme.md"} <= paths
+    assert {"lessons/index.md", "methodology.md"} <= paths
+
+
+def test_front_matter_text_cannot_become_html_or_markdown_markup() -> None:
+    rendered = str(inline('<img src=x onerror=alert(1)> [click](javascript:alert(1)) {: onclick="x" } *a*'))
+    assert "<img" not in rendered and "&lt;img" in rendered
+    assert "\\[click\\]" in rendered and "\\{: onclick" in rendered and "\\*a\\*" in rendered
+
+
+def test_titles_with_angle_brackets_are_refused() -> None:
+    data = validate(FIXTURE_SITE).catalog.tools["example-envoy"].model_dump()
+    data["title"] = "Envoy </title><script>alert(1)</script>"
+    with pytest.raises(ValidationError, match="title"):
+        Tool.model_validate(data)
+
+
+def test_hostile_front_matter_is_escaped_on_the_tool_page() -> None:
+    data = validate(FIXTURE_SITE).catalog.tools["example-envoy"].model_dump()
+    data["summary"] = 'Envoy"><script>alert(1)</script>'
+    data["evidence"]["studies"][0]["finding"] = "<img src=x onerror=alert(1)>"
+    hostile = Tool.model_validate(data)
+    hostile.attach_source(FIXTURE_SITE / "example-envoy.md", "## What it is\n", 1, {})
+    page = next(p for p in render_pages(Catalog([hostile], [])) if p.path == "toolkit/example-envoy.md")
+    assert "<script>" not in page.content and "<img" not in page.content
+    assert 'description: "Envoy&#34;&gt;&lt;script&gt;' in page.content
+
+
+def test_the_methodology_page_lists_every_risk_factor_by_name() -> None:
+    methodology = next(p for p in render_pages(Catalog([], [])) if p.path == "methodology.md").content
+    assert "### RF09: Intergroup tensions or patterns of discrimination against protected groups { #rf09 }" in methodology
+    assert "`very-low`: **Very low**" in methodology
