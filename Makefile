@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine: `make serve` and `make test`.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install serve build validate test clean
+
+help:
+	@echo "make serve     set up .venv and serve the site at http://127.0.0.1:8000"
+	@echo "make test      set up .venv and run every test, including a strict site build"
+	@echo "make build     build the site into site/ (the old site stays if the build fails)"
+	@echo "make validate  check every entry"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+# Build beside the old site and swap, so that a failed build leaves the previous site/ in place.
+build: $(STAMP)
+	rm -rf site.new
+	$(BIN)/mkdocs build --strict --site-dir site.new
+	rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
+
+validate: $(STAMP)
+	$(BIN)/apkb validate
+
+test: $(STAMP)
+	$(BIN)/apkb validate
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site site.new site.old .pytest_cache
