@@ -46,5 +46,6 @@ def test_hostile_front_matter_is_escaped_on_the_tool_page() -> None:
 
 def test_the_methodology_page_lists_every_risk_factor_by_name() -> None:
     methodology = next(p for p in render_pages(Catalog([], [])) if p.path == "methodology.md").content
-    assert "### RF09: Intergroup tensions or patterns of discrimination against protected groups { #rf09 }" in methodology
+    heading = "### RF09: Intergroup tensions or patterns of discrimination against protected groups { #rf09 }"
+    assert heading in methodology
     assert "`very-low`: **Very low**" in methodology

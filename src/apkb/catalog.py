@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from apkb.front_matter import field_name
 from apkb.load import TOOLKIT_DIR, Entry
 from apkb.model import Lesson, Tool, ToolUse
 from apkb.problems import Problem, display_path
@@ -72,7 +73,7 @@ class Catalog:
         return self._linked(tool, "combines_with")
 
     def _linked(self, tool: Tool, field: str) -> list[Tool]:
-        ids = {self.aliases.get(i, i) for i in getattr(tool, field)}
+        ids = self._resolved(tool, field)
         ids |= {other.id for other in self.tools.values() if tool.id in self._resolved(other, field)}
         ids.discard(tool.id)
         return sorted((self.tools[i] for i in ids if i in self.tools), key=lambda t: t.title)
@@ -137,14 +138,13 @@ def _identity_problems(entry: Entry, claimed: dict[str, Entry]) -> list[Problem]
         other = claimed.get(name)
         if other is None:
             continue
-        field = "id" if index == 0 else f"aliases[{index - 1}]"
-        location = ("id",) if index == 0 else ("aliases", index - 1)
+        location: tuple[str | int, ...] = ("id",) if index == 0 else ("aliases", index - 1)
         problems.append(
             Problem(
                 shown,
                 f"{name!r} is already used by {_where(other)[0]}; ids and aliases must be unique",
                 entry.line_of(*location),
-                field,
+                field_name(location),
             )
         )
     return problems
@@ -160,7 +160,7 @@ def _reference_problems(catalog: Catalog, entry: Entry, failed_ids: set[str]) ->
     for location, ref in references:
         target = catalog.tool(ref)
         shown, line = _where(entry, *location)
-        name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location).lstrip(".")
+        name = field_name(location)
         if target is not None:
             if target is entry:
                 yield Problem(shown, f"found {ref!r}: a tool cannot list itself", line, name)

@@ -24,6 +24,15 @@ FieldPath = tuple[str | int, ...]
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 
 
+def nearest_line(lines: dict[FieldPath, int], path: FieldPath) -> int | None:
+    """The line of the field at ``path``, or of its nearest enclosing field that has one."""
+    for end in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:end]))
+        if line is not None:
+            return line
+    return None
+
+
 @dataclass
 class FrontMatterDocument:
     """A parsed entry file: its front matter, its body, and where each lies in the file."""
@@ -36,11 +45,7 @@ class FrontMatterDocument:
 
     def line_of(self, path: FieldPath) -> int:
         """The line of the field at ``path``, or of its nearest enclosing field that exists."""
-        for end in range(len(path), 0, -1):
-            line = self.lines.get(tuple(path[:end]))
-            if line is not None:
-                return line
-        return self.lines.get((), 1)
+        return nearest_line(self.lines, path) or 1
 
 
 class _TrackingYAMLHandler(frontmatter.YAMLHandler):
@@ -87,13 +92,6 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
     def _line(self, node: yaml.Node) -> int:
         return self.first_line + node.start_mark.line
 
-    def _nearest_line(self, path: FieldPath) -> int:
-        """The line of ``path`` or of its nearest recorded parent (an alias keeps no line of its own)."""
-        for end in range(len(path), -1, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
-        return self.first_line
-
     def _walk(self, node: yaml.Node, path: FieldPath, seen: set[int]) -> None:
         """Record lines, and refuse aliases (a repeated node) and duplicate keys before constructing."""
         if id(node) in seen:
@@ -101,8 +99,8 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
                 [
                     self.problem(
                         "YAML anchors and aliases (&name, *name) are not allowed in front matter",
-                        self._nearest_line(path),
-                        _dotted(path),
+                        nearest_line(self.lines, path) or self.first_line,
+                        field_name(path),
                     )
                 ]
             )
@@ -119,7 +117,7 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
                             self.problem(
                                 f"the key {key!r} appears twice; a YAML mapping keeps only the last",
                                 self._line(key_node),
-                                _dotted(child),
+                                field_name(child),
                             )
                         ]
                     )
@@ -139,17 +137,12 @@ class _ProblemFactory:
         return Problem(self.shown, message, line, field)
 
 
-def _dotted(path: FieldPath) -> str | None:
-    """``('evidence', 'studies', 2, 'year')`` as ``evidence.studies[2].year``."""
+def field_name(path: FieldPath) -> str | None:
+    """``('evidence', 'studies', 2, 'year')`` as ``evidence.studies[2].year``, as problems show it."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or None
-
-
-def field_name(path: FieldPath) -> str | None:
-    """The dotted name of a field path, as problems show it."""
-    return _dotted(path)
 
 
 def _decode(data: bytes, problem: _ProblemFactory) -> str:

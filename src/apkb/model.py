@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from apkb.front_matter import nearest_line
 from apkb.vocabulary import vocabularies
 
 _V = vocabularies()
@@ -199,11 +200,7 @@ class Entry(Strict):
 
     def line_of(self, *field: str | int) -> int | None:
         """The file line of a field, or of its nearest enclosing field; None if not loaded from a file."""
-        for end in range(len(field), -1, -1):
-            line = self._lines.get(tuple(field[:end]))
-            if line is not None:
-                return line
-        return None
+        return nearest_line(self._lines, field)
 
 
 class Tool(Entry):

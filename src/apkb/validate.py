@@ -66,9 +66,8 @@ def body_problems(entry: Entry) -> list[Problem]:
     for offset, level, text in headings(entry.body):
         line = entry.body_line + offset
         if level == 1:
-            problems.append(
-                Problem(shown, f"found '# {text}'; the title comes from the front matter, so start at '##'", line, "body")
-            )
+            message = f"found '# {text}'; the title comes from the front matter, so start at '##'"
+            problems.append(Problem(shown, message, line, "body"))
         elif level == 2:
             found.append((line, text))
     texts = [text for _, text in found]
@@ -80,7 +79,7 @@ def body_problems(entry: Entry) -> list[Problem]:
             )
     present = [(line, text) for line, text in found if text in required]
     expected_order = [h for h in required if h in texts]
-    for (line, text), expected in zip(present, expected_order):
+    for (line, text), expected in zip(present, expected_order, strict=False):
         if text != expected:
             problems.append(
                 Problem(shown, f"found '## {text}' where '## {expected}' should come; "
