@@ -35,6 +35,12 @@ def test_validate_fails_naming_the_file_the_line_and_the_field(in_repo: Path, pa
     assert blamed <= {shown, "toolkit/diplomatic/mediation.md", "toolkit/financial/targeted-sanctions.md"}
 
 
+def test_a_duplicate_given_by_absolute_path_never_blames_the_entry_it_copies(in_repo: Path) -> None:
+    result = run_cli("validate", str(INVALID / "duplicate-id" / "mediation.md"))
+    assert result.exit_code == 1
+    assert not any(line.startswith("toolkit/") for line in result.stdout.splitlines()), result.stdout
+
+
 def test_all_problems_are_reported_not_only_the_first(in_repo: Path) -> None:
     files = [p.relative_to(REPO).as_posix() for p in FIXTURE_FILES]
     result = run_cli("validate", *files)

@@ -85,13 +85,14 @@ class Catalog:
     def build(cls, entries: Iterable[Entry], failed_ids: Iterable[str] = ()) -> tuple[Catalog, list[Problem]]:
         """Cross-check the entries and build the catalog from those whose identity is sound.
 
+        When two entries claim the same id, the earlier one keeps it and the later one is reported.
         ``failed_ids`` names entries that exist but did not load: references to them are left unreported,
         since their own problems are reported already.
         """
         problems: list[Problem] = []
         accepted: list[Entry] = []
         claimed: dict[str, Entry] = {}
-        for entry in sorted(entries, key=lambda e: str(e.path)):
+        for entry in entries:  # in load order: the knowledge base's own files first, extra paths after
             identity_problems = _identity_problems(entry, claimed)
             problems.extend(identity_problems)
             if identity_problems:
