@@ -51,10 +51,11 @@ class FrontMatterDocument:
 class _TrackingYAMLHandler(frontmatter.YAMLHandler):
     """A python-frontmatter handler that parses with CSafeLoader and records each field's line."""
 
-    def __init__(self, source: str, problem: _ProblemFactory) -> None:
+    def __init__(self, source: str, problem: _ProblemFactory, what: str = "front matter") -> None:
         super().__init__()
         self.source = source
         self.problem = problem
+        self.what = what
         self.first_line = 1
         self.lines: dict[FieldPath, int] = {}
         self.loaded = False
@@ -72,7 +73,7 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
                 return {}
             if not isinstance(node, yaml.MappingNode):
                 raise ContentError(
-                    [self.problem("front matter must be a mapping of field: value", self._line(node))]
+                    [self.problem(f"{self.what} must be a mapping of field: value", self._line(node))]
                 )
             self._walk(node, (), set())
             return loader.construct_document(node)
@@ -98,7 +99,7 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
             raise ContentError(
                 [
                     self.problem(
-                        "YAML anchors and aliases (&name, *name) are not allowed in front matter",
+                        f"YAML anchors and aliases (&name, *name) are not allowed in {self.what}",
                         nearest_line(self.lines, path) or self.first_line,
                         field_name(path),
                     )
@@ -166,9 +167,8 @@ def _decode(data: bytes, problem: _ProblemFactory) -> str:
         ) from None
 
 
-def read_front_matter(path: Path) -> FrontMatterDocument:
-    """Read ``path`` into front matter and body, or raise :class:`ContentError` saying what is wrong."""
-    problem = _ProblemFactory(path)
+def _read_source(path: Path, problem: _ProblemFactory) -> str:
+    """The file's text with Unix line ends, refusing files that are too big, unreadable or not UTF-8."""
     try:
         size = path.stat().st_size
         if size > MAX_ENTRY_BYTES:
@@ -178,7 +178,36 @@ def read_front_matter(path: Path) -> FrontMatterDocument:
         data = path.read_bytes()
     except OSError as error:
         raise ContentError([problem(f"cannot be read: {error.strerror or error}")]) from None
-    source = _decode(data, problem).replace("\r\n", "\n")
+    return _decode(data, problem).replace("\r\n", "\n")
+
+
+@dataclass
+class DataDocument:
+    """A parsed YAML or JSON data file (such as a risk profile) and the line of each of its fields."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: FieldPath) -> int:
+        return nearest_line(self.lines, path) or 1
+
+
+def read_data_file(path: Path) -> DataDocument:
+    """Read a YAML (or JSON, which is YAML) mapping with the same safety checks and line tracking as entries."""
+    problem = _ProblemFactory(path)
+    source = _read_source(path, problem)
+    if not source.strip():
+        raise ContentError([problem("the file is empty; expected a mapping of field: value", 1)])
+    handler = _TrackingYAMLHandler(source, problem, what="the file")
+    data = handler.load(source)
+    return DataDocument(path=path, data=data, lines=handler.lines)
+
+
+def read_front_matter(path: Path) -> FrontMatterDocument:
+    """Read ``path`` into front matter and body, or raise :class:`ContentError` saying what is wrong."""
+    problem = _ProblemFactory(path)
+    source = _read_source(path, problem)
     if not source.strip():
         raise ContentError([problem("the file is empty; an entry starts with front matter between '---' lines", 1)])
     if not _OPENING.match(source):
