@@ -45,6 +45,7 @@ Measure = _terms(_V.measures.ids)
 Direction = _terms(_V.directions.ids)
 Outcome = _terms(_V.outcomes.ids)
 RiskFactorId = _terms(_V.risk_factors.ids)
+Situation = _terms(_V.situations.ids)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
@@ -212,6 +213,9 @@ class Tool(Entry):
     strategies: UniqueList(Strategy, min_length=1)
     risk_factors: UniqueList(RiskFactorId, min_length=1)
     actors: UniqueList(Actor, min_length=1)
+    situations: UniqueList(Situation) = Field(
+        default_factory=list, description="Situations the tool is made for, such as an election; empty means any."
+    )
     leverage_needed: Leverage
     time_to_effect: TimeToEffect
     cost: Cost

@@ -23,6 +23,7 @@ VOCABULARY_NAMES = (
     "measures",
     "directions",
     "outcomes",
+    "situations",
 )
 
 
@@ -139,6 +140,7 @@ class Vocabularies(_Data):
     measures: Vocabulary
     directions: Vocabulary
     outcomes: Vocabulary
+    situations: Vocabulary
     risk_factors: RiskFactorFramework
     body_sections: BodySections
 
