@@ -1,8 +1,9 @@
-"""The ``apkb`` command line: validate, list and show entries of the knowledge base."""
+"""The ``apkb`` command line: validate, list and show entries, and recommend tools for a risk profile."""
 
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from pathlib import Path
 
@@ -10,10 +11,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from apkb.briefing import briefing_markdown, recommendation_data
 from apkb.catalog import Catalog
+from apkb.cli_profile import profile_group
 from apkb.load import Entry
 from apkb.model import Lesson, Tool
-from apkb.problems import display_path, github_annotation
+from apkb.problems import ContentError, display_path, github_annotation
+from apkb.profile import load_profile
+from apkb.recommend import PARTS, Recommendation, explain, recommend, scoring_spec
 from apkb.validate import Report, validate
 from apkb.vocabulary import vocabularies
 
@@ -135,6 +140,15 @@ def list_command(context: click.Context, category: str | None, stage: str | None
         console.print("No entries match.")
 
 
+def _unknown_id(entry_id: str, catalog: Catalog, what: str = "tool or lesson") -> None:
+    """Say that no entry has this id, with the closest ids, and exit 1."""
+    ids = [e.id for e in catalog.entries()] + list(catalog.aliases)
+    close = difflib.get_close_matches(entry_id, ids, n=3, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'apkb list' to see the ids."
+    click.echo(f"error: no {what} has the id {entry_id!r}.{hint}", err=True)
+    sys.exit(1)
+
+
 @main.command(name="show")
 @click.argument("entry_id")
 @click.pass_context
@@ -143,11 +157,8 @@ def show_command(context: click.Context, entry_id: str) -> None:
     catalog = _catalog(context)
     entry = catalog.get(entry_id)
     if entry is None:
-        ids = [e.id for e in catalog.entries()] + list(catalog.aliases)
-        close = difflib.get_close_matches(entry_id, ids, n=3, cutoff=0.5)
-        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'apkb list' to see the ids."
-        click.echo(f"error: no tool or lesson has the id {entry_id!r}.{hint}", err=True)
-        sys.exit(1)
+        _unknown_id(entry_id, catalog)
+        return
     _show(entry, catalog, _console())
 
 
@@ -216,6 +227,79 @@ def _show_lesson(lesson: Lesson, console: Console) -> None:
     for source in lesson.sources:
         console.print(f"  - {source.reference}", markup=False)
 
+
+@main.command(name="recommend")
+@click.argument("profile_path", metavar="PROFILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many tools to show.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help="'markdown' writes a briefing note to adapt for a cable; 'json' the full result for other programs.",
+)
+@click.option("--explain", "explain_id", metavar="ID", help="Say why the tool ID ranks where it does, or was left out.")
+@click.pass_context
+def recommend_command(
+    context: click.Context, profile_path: Path, top: int, output_format: str, explain_id: str | None
+) -> None:
+    """Rank the tools for the risk PROFILE (a YAML or JSON file), with reasons, evidence and cautions.
+
+    A profile gives the stage, a level from 0 to 3 for each UN Framework risk factor (RF01-RF14), and
+    optional constraints and context. See docs/training/scenarios/ for examples.
+    """
+    try:
+        profile = load_profile(profile_path)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    catalog = _catalog(context)
+    unknown = [tool_id for tool_id in profile.constraints.exclude if catalog.tool(tool_id) is None]
+    if unknown:
+        click.echo(f"warning: constraints.exclude names no tool with the id(s): {', '.join(unknown)}", err=True)
+    result = recommend(catalog, profile)
+    if explain_id is not None:
+        if catalog.tool(explain_id) is None:
+            _unknown_id(explain_id, catalog, "tool")
+        click.echo("\n".join(explain(result, explain_id, catalog)))
+        return
+    name = display_path(profile_path)
+    if output_format == "json":
+        click.echo(json.dumps(recommendation_data(result, catalog, top, name), indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        click.echo(briefing_markdown(result, catalog, top, name), nl=False)
+    else:
+        _recommendation_table(result, top, name)
+
+
+def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
+    console = _console()
+    profile = result.profile
+    present = ", ".join(f"{f}={level}" for f, level in profile.risk_factors.items() if level) or "none"
+    console.print(f"[bold]{profile.title or name}[/]", markup=True)
+    console.print(f"Stage: {profile.stage}; risk factors present: {present}", markup=False)
+    table = Table(title=f"Top {min(top, len(result.ranked))} of {len(result.ranked)} tools", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("tool", overflow="fold", ratio=3)
+    table.add_column("score", justify="right")
+    table.add_column("risk/stage/evidence/feasible", justify="right")
+    table.add_column("held back by, cautions", overflow="fold", ratio=3)
+    for scored in result.top(top):
+        notes = list(scored.shortfalls) + ([f"{len(scored.cautions)} caution(s)"] if scored.cautions else [])
+        table.add_row(
+            str(scored.rank), scored.tool["title"], f"{scored.total:.1f}",
+            " / ".join(f"{scored.parts[part]:.0f}" for part in PARTS), "; ".join(notes),
+        )
+    console.print(table)
+    if result.excluded:
+        console.print("Left out: " + ", ".join(tool["id"] for tool in result.excluded), markup=False)
+    console.print(f"Points: risk fit / stage fit / evidence / feasibility, out of {' / '.join(str(w) for w in scoring_spec()['weights'].values())}.")
+    console.print("For reasons, evidence and cautions: --format markdown. For one tool: --explain ID.")
+
+
+main.add_command(profile_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
