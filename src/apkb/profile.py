@@ -12,7 +12,18 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 
 from apkb.front_matter import read_data_file
-from apkb.model import Actor, Cost, Leverage, RiskFactorId, Situation, Slug, Stage, Strict, Text, TimeToEffect
+from apkb.model import (
+    Actor,
+    Cost,
+    Leverage,
+    RiskFactorId,
+    Situation,
+    Slug,
+    Stage,
+    Strict,
+    Text,
+    TimeToEffect,
+)
 from apkb.problems import ContentError, display_path
 from apkb.pydantic_problems import validation_problems
 from apkb.vocabulary import vocabularies
