@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
+from conftest import FIXTURE_SITE, REPO, build
 
 from apkb.load import entry_files
 from apkb.validate import validate
-from conftest import FIXTURE_SITE, REPO
 
 CORE_MODULES = [
-    "apkb.vocabulary", "apkb.model", "apkb.front_matter", "apkb.problems", "apkb.load",
-    "apkb.catalog", "apkb.validate", "apkb.urls", "apkb.render", "apkb.cli",
+    "apkb.vocabulary", "apkb.model", "apkb.front_matter", "apkb.problems", "apkb.pydantic_problems", "apkb.load",
+    "apkb.catalog", "apkb.validate", "apkb.urls", "apkb.render", "apkb.profile", "apkb.recommend",
+    "apkb.briefing", "apkb.scenarios", "apkb.ewp", "apkb.cli_profile", "apkb.cli",
 ]
-
-
-def build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False,
-    )
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = build(REPO / "mkdocs.yml", site)
-    assert result.returncode == 0, result.stderr
-    return site
 
 
 def test_the_plugin_builds_the_fixture_site(tmp_path: Path) -> None:

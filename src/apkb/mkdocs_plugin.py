@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from apkb.load import LESSONS_DIR, TOOLKIT_DIR
 from apkb.render import STYLESHEET, render_pages, static_assets
+from apkb.scenarios import load_scenarios
 from apkb.validate import validate
 
 
@@ -37,13 +38,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         report = validate(self.root)
-        if report.problems:
-            listing = "\n".join(f"  {problem}" for problem in report.problems)
+        scenarios, scenario_problems = load_scenarios(Path(config.docs_dir))
+        problems = report.problems + scenario_problems
+        if problems:
+            listing = "\n".join(f"  {problem}" for problem in problems)
             raise PluginError(
-                f"the knowledge base has {len(report.problems)} problem(s); fix them or run 'apkb validate':\n"
-                + listing
+                f"the knowledge base has {len(problems)} problem(s); fix them or run 'apkb validate':\n" + listing
             )
-        for page in [*render_pages(report.catalog), *static_assets()]:
+        for page in [*render_pages(report.catalog, scenarios), *static_assets(report.catalog)]:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"docs/{page.path} clashes with a generated page of the same name; rename it")
             files.append(File.generated(config, page.path, content=page.content))

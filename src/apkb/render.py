@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 from importlib.resources import files
+from itertools import zip_longest
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from apkb import urls
 from apkb.catalog import Catalog
+from apkb.ewp import load_mapping
+from apkb.recommend import engine_data, profile_fragment, recommend, scoring_spec
+from apkb.scenarios import Scenario
 from apkb.vocabulary import vocabularies
 
 STYLESHEET = "assets/apkb.css"
@@ -60,6 +64,8 @@ def _environment() -> Environment:
     )
     environment.filters["md"] = inline
     environment.filters["meta"] = meta_string
+    environment.filters["html_path"] = urls.html_path
+    environment.filters["zip_longest"] = lambda first, second: list(zip_longest(first, second))
     environment.globals.update(
         V=vocabularies(),
         tool_page=urls.tool_page,
@@ -69,6 +75,9 @@ def _environment() -> Environment:
         toolkit_index=urls.TOOLKIT_INDEX,
         lessons_index=urls.LESSONS_INDEX,
         methodology=urls.METHODOLOGY,
+        recommend_page=urls.RECOMMEND,
+        scenario_page=urls.scenario_page,
+        scoring=scoring_spec(),
     )
     return environment
 
@@ -79,8 +88,12 @@ def _render(template: str, path: str, **context: object) -> Page:
     return Page(path, content)
 
 
-def render_pages(catalog: Catalog) -> list[Page]:
-    """Every generated page of the site: entries, indexes and the methodology."""
+SCENARIO_TOP = 5
+"""How many tools a scenario page shows."""
+
+
+def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> list[Page]:
+    """Every generated page of the site: entries, indexes, the methodology, the recommender and scenarios."""
     pages = [_render("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog) for t in catalog.tools.values()]
     pages += [
         _render("lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog)
@@ -93,10 +106,37 @@ def render_pages(catalog: Catalog) -> list[Page]:
     pages.append(_render("toolkit.md.j2", urls.TOOLKIT_INDEX, catalog=catalog))
     pages.append(_render("lessons.md.j2", urls.LESSONS_INDEX, catalog=catalog))
     pages.append(_render("methodology.md.j2", urls.METHODOLOGY))
+    pages.append(_render("recommend.md.j2", urls.RECOMMEND, catalog=catalog))
+    risk_factor_names = {factor.id: factor.name for factor in vocabularies().risk_factors.risk_factors}
+    pages.append(
+        _render(
+            "ewp_mapping.md.j2", urls.EWP_PAGE,
+            mapping=load_mapping().model_dump(exclude_none=True), risk_factors=risk_factor_names,
+        )
+    )
+    if scenarios:
+        data = engine_data(catalog)
+        items = [(scenario, recommend(catalog, scenario.profile, data)) for scenario in scenarios]
+        pages += [
+            _render(
+                "scenario.md.j2", urls.scenario_page(scenario.id), scenario=scenario, catalog=catalog,
+                recommendation=result, top=result.top(SCENARIO_TOP), fragment=profile_fragment(scenario.profile),
+            )
+            for scenario, result in items
+        ]
+        pages.append(_render("training.md.j2", urls.TRAINING_INDEX, items=items))
     return pages
 
 
-def static_assets() -> list[Page]:
-    """Files the rendered pages rely on, such as their stylesheet."""
-    css = files("apkb").joinpath("templates/apkb.css").read_text(encoding="utf-8")
-    return [Page(STYLESHEET, css)]
+def static_assets(catalog: Catalog) -> list[Page]:
+    """Files the rendered pages rely on: the stylesheet, the recommender's scripts and its data."""
+    package = files("apkb")
+    css = package.joinpath("templates/apkb.css").read_text(encoding="utf-8")
+    data_path, engine_path, ui_path = urls.RECOMMENDER_SCRIPTS
+    data = "window.APKB_DATA = " + json.dumps(engine_data(catalog), ensure_ascii=True, separators=(",", ":")) + ";\n"
+    return [
+        Page(STYLESHEET, css),
+        Page(data_path, data),
+        Page(engine_path, package.joinpath("static/recommender.js").read_text(encoding="utf-8")),
+        Page(ui_path, package.joinpath("static/recommender-ui.js").read_text(encoding="utf-8")),
+    ]

@@ -8,6 +8,10 @@ import posixpath
 TOOLKIT_INDEX = "toolkit/index.md"
 LESSONS_INDEX = "lessons/index.md"
 METHODOLOGY = "methodology.md"
+RECOMMEND = "recommend.md"
+TRAINING_INDEX = "training/index.md"
+EWP_PAGE = "ewp-profiles.md"
+RECOMMENDER_SCRIPTS = ("assets/apkb/recommender-data.js", "assets/apkb/recommender.js", "assets/apkb/recommender-ui.js")
 
 
 def tool_page(tool_id: str) -> str:
@@ -23,6 +27,11 @@ def lesson_page(lesson_id: str) -> str:
 def category_page(category: str) -> str:
     """The docs-relative Markdown path of a category's index page."""
     return f"toolkit/{category}.md"
+
+
+def scenario_page(scenario_id: str) -> str:
+    """The docs-relative Markdown path of a training scenario's page, beside its YAML file."""
+    return f"training/scenarios/{scenario_id}.md"
 
 
 def risk_factor_anchor(factor_id: str) -> str:

@@ -1,0 +1,167 @@
+/*
+ * The "Recommend tools" page: reads the form, ranks the tools with APKBRecommender, shows the results, and
+ * keeps the whole profile in the URL fragment so that a recommendation can be shared as a link.
+ * Plain JavaScript; the data comes from recommender-data.js on this site, so it works from file://.
+ */
+(function () {
+  "use strict";
+
+  var data = window.APKB_DATA;
+  var engine = window.APKBRecommender;
+  var form = document.getElementById("apkb-recommender");
+  var results = document.getElementById("apkb-results");
+  var share = document.getElementById("apkb-share");
+  if (!data || !engine || !form || !results) return;
+
+  function el(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function checked(name) {
+    return Array.prototype.filter.call(form.elements[name] || [], function (box) { return box.checked; })
+      .map(function (box) { return box.value; });
+  }
+
+  /** The profile the form describes, complete, as the engine reads it. */
+  function readForm() {
+    var levels = {};
+    data.scales.risk_factors.forEach(function (f) { levels[f] = Number(form.elements[f].value); });
+    var stage = checked("stage")[0] || data.scales.stages[0];
+    var actors = checked("actors");
+    return {
+      stage: stage,
+      risk_factors: levels,
+      situations: checked("situations"),
+      constraints: {
+        leverage: form.elements.leverage.value || null,
+        time_horizon: form.elements.time.value || null,
+        budget: form.elements.budget.value || null,
+        actors_available: actors.length ? actors : null,
+        exclude: checked("exclude")
+      }
+    };
+  }
+
+  function setChecked(name, values) {
+    Array.prototype.forEach.call(form.elements[name] || [], function (box) {
+      box.checked = values.indexOf(box.value) >= 0;
+    });
+  }
+
+  /** Put a profile into the form, control by control. */
+  function writeForm(profile, top) {
+    setChecked("stage", [profile.stage]);
+    data.scales.risk_factors.forEach(function (f) { form.elements[f].value = String(profile.risk_factors[f]); });
+    setChecked("situations", profile.situations || []);
+    var c = profile.constraints;
+    form.elements.leverage.value = c.leverage || "";
+    form.elements.time.value = c.time_horizon || "";
+    form.elements.budget.value = c.budget || "";
+    setChecked("actors", c.actors_available || []);
+    setChecked("exclude", c.exclude || []);
+    if (top) form.elements.top.value = top;
+  }
+
+  function topFromFragment(fragment) {
+    var match = /(?:^#?|&)top=(5|10|20|all)(?:&|$)/.exec(fragment || "");
+    return match ? match[1] : null;
+  }
+
+  function fmt(number) { return number.toFixed(1); }
+
+  function renderResult(item) {
+    var tool = item.tool, labels = data.labels;
+    var parts = engine.PARTS.map(function (part) {
+      return el("span", { "class": "apkb-part", "data-part": part }, [
+        part.replace("_", " ") + " " + fmt(item.parts[part]) + "/" + data.spec.weights[part]
+      ]);
+    });
+    var body = [
+      el("h3", {}, [
+        el("span", { "class": "apkb-rank" }, [item.rank + ". "]),
+        el("a", { href: tool.url }, [tool.title]),
+        el("span", { "class": "apkb-total" }, [" " + fmt(item.total) + " points"])
+      ]),
+      el("p", { "class": "apkb-summary" }, [tool.summary]),
+      el("p", { "class": "apkb-parts" }, parts),
+      el("ul", { "class": "apkb-reasons" }, item.reasons.concat(item.shortfalls.map(function (s) {
+        return "held back: " + s;
+      })).map(function (reason) { return el("li", {}, [reason]); }))
+    ];
+    if (item.cautions.length) {
+      body.push(el("details", { "class": "apkb-cautions warning" }, [
+        el("summary", {}, ["Cautions for this profile (" + item.cautions.length + ")"]),
+        el("ul", {}, item.cautions.map(function (c) {
+          return el("li", {}, [el("strong", {}, [c.risk]), " Mitigation: " + c.mitigation]);
+        }))
+      ]));
+    }
+    if (tool.lessons.length) {
+      var lessons = [];
+      tool.lessons.forEach(function (lesson, index) {
+        if (index) lessons.push("; ");
+        lessons.push(el("a", { href: lesson.url }, [lesson.title]));
+        lessons.push(" (" + labels.outcomes[lesson.outcome].toLowerCase() + ")");
+      });
+      body.push(el("p", { "class": "apkb-lessons" }, ["Tried before: "].concat(lessons)));
+    }
+    if (tool.combines_with.length) {
+      var titles = {};
+      data.tools.forEach(function (t) { titles[t.id] = t; });
+      var combos = [];
+      tool.combines_with.forEach(function (id, index) {
+        if (index) combos.push(", ");
+        combos.push(el("a", { href: titles[id].url }, [titles[id].title]));
+      });
+      body.push(el("p", { "class": "apkb-combos" }, ["Works well with: "].concat(combos)));
+    }
+    return el("li", { "class": "apkb-result", "data-tool-id": tool.id }, body);
+  }
+
+  function update() {
+    var profile = readForm();
+    var top = form.elements.top.value;
+    var fragment = engine.toFragment(data, profile) + "&top=" + top;
+    if (window.location.hash.slice(1) !== fragment) {
+      try { history.replaceState(null, "", "#" + fragment); } catch (e) { window.location.hash = fragment; }
+    }
+    if (share) share.setAttribute("href", "#" + fragment);
+    var outcome = engine.recommend(data, profile);
+    var shown = top === "all" ? outcome.ranked : outcome.ranked.slice(0, Number(top));
+    var present = data.scales.risk_factors.filter(function (f) { return profile.risk_factors[f] > 0; });
+    results.innerHTML = "";
+    results.appendChild(el("h2", { id: "results" }, ["Recommended tools"]));
+    if (!present.length) {
+      results.appendChild(el("p", { "class": "apkb-hint" }, [
+        "No risk factor is set above 0, so the ranking rests on the stage, the evidence and feasibility alone."
+      ]));
+    }
+    results.appendChild(el("ol", { "class": "apkb-result-list" }, shown.map(renderResult)));
+    if (outcome.excluded.length) {
+      results.appendChild(el("p", { "class": "apkb-hint" }, [
+        "Left out at your request: " + outcome.excluded.map(function (t) { return t.title; }).join(", ") + "."
+      ]));
+    }
+  }
+
+  function restore() {
+    var hash = window.location.hash;
+    if (hash && hash.length > 1) writeForm(engine.fromFragment(data, hash), topFromFragment(hash));
+    update();
+  }
+
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
+  form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+  window.addEventListener("hashchange", function () {
+    var current = engine.toFragment(data, readForm()) + "&top=" + form.elements.top.value;
+    if (window.location.hash.slice(1) !== current) restore();
+  });
+  restore();
+})();

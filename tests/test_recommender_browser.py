@@ -1,0 +1,147 @@
+"""The "Recommend tools" page in headless Chromium, from file:// with the network off, as an officer uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, run_cli
+
+from apkb.profile import Profile, load_profile
+from apkb.recommend import profile_fragment
+
+CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
+SCENARIOS = ["pre-election-hate-speech", "ethnic-cleansing-conflict-zone", "ngo-media-expulsion"]
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+_missing = "playwright is not installed" if sync_playwright is None else (
+    None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
+)
+if _missing and os.environ.get("CI"):
+    pytest.fail(f"browser tests must run in CI: {_missing}", pytrace=False)
+pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page with the network off that records every request and every script error."""
+    context = browser.new_context(offline=True)
+    opened = context.new_page()
+    opened.requests = []  # type: ignore[attr-defined]
+    opened.errors = []  # type: ignore[attr-defined]
+    opened.on("request", lambda request: opened.requests.append(request.url))  # type: ignore[attr-defined]
+    opened.on("pageerror", lambda error: opened.errors.append(str(error)))  # type: ignore[attr-defined]
+    yield opened
+    context.close()
+
+
+def shown_tools(page: Page) -> list[str]:
+    return page.eval_on_selector_all("#apkb-results li.apkb-result", "items => items.map(i => i.dataset.toolId)")
+
+
+def form_state(page: Page) -> dict[str, Any]:
+    return page.evaluate(
+        """() => {
+        const form = document.getElementById('apkb-recommender');
+        const ticked = name => Array.from(form.elements[name]).filter(b => b.checked).map(b => b.value);
+        const levels = {};
+        for (let i = 1; i <= 14; i++) { const f = 'RF' + String(i).padStart(2, '0'); levels[f] = Number(form.elements[f].value); }
+        return {stage: ticked('stage')[0], risk_factors: levels, situations: ticked('situations'), leverage: form.elements.leverage.value || null,
+                time_horizon: form.elements.time.value || null, budget: form.elements.budget.value || null,
+                actors: ticked('actors'), exclude: ticked('exclude')};
+    }"""
+    )
+
+
+def expected_state(profile: Profile) -> dict[str, Any]:
+    c = profile.constraints
+    return {
+        "stage": profile.stage, "risk_factors": profile.levels(), "situations": sorted(profile.situations),
+        "leverage": c.leverage,
+        "time_horizon": c.time_horizon, "budget": c.budget, "actors": sorted(c.actors_available or []),
+        "exclude": sorted(c.exclude),
+    }
+
+
+def cli_top(scenario: Path, count: int = 5) -> list[str]:
+    result = run_cli("--root", str(REPO), "recommend", str(scenario), "--format", "json", "--top", str(count))
+    return [item["id"] for item in json.loads(result.stdout)["results"]]
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_a_scenarios_link_opens_the_same_top_five_as_the_cli_offline(
+    page: Page, real_site: Path, scenario_id: str
+) -> None:
+    scenario = REPO / "docs" / "training" / "scenarios" / f"{scenario_id}.yml"
+    page.goto((real_site / "training" / "scenarios" / f"{scenario_id}.html").as_uri())
+    page.click("text=Open this scenario in the recommender")
+    page.wait_for_selector("#apkb-results li.apkb-result")
+    page.select_option("#c-top", "5")
+    assert shown_tools(page) == cli_top(scenario)
+    state = form_state(page)
+    state = {key: sorted(value) if isinstance(value, list) else value for key, value in state.items()}
+    assert state == expected_state(load_profile(scenario)), "the link restores the form exactly"
+    assert page.errors == []  # type: ignore[attr-defined]
+    assert all(url.startswith("file://") for url in page.requests), page.requests  # type: ignore[attr-defined]
+
+
+def test_changing_the_form_updates_the_results_and_the_link_restores_it(page: Page, real_site: Path) -> None:
+    page.goto((real_site / "recommend.html").as_uri())
+    page.wait_for_selector("#apkb-results li.apkb-result")
+    page.focus("#rf-RF11")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.check("input[name=stage][value=response]")
+    page.select_option("#c-leverage", "low")
+    page.check("input[name=actors][value=embassy]")
+    page.click("summary:has-text('Leave tools out')")
+    page.check("input[name=exclude][value=mediation]")
+    before = form_state(page)
+    assert before["risk_factors"]["RF11"] == 3, "the level changes from the keyboard"
+    top = shown_tools(page)
+    assert "mediation" not in top
+    shared = page.url
+    assert "#" in shared and "rf=0000000000300" in shared
+    other = page.context.new_page()
+    other.goto(shared)
+    other.wait_for_selector("#apkb-results li.apkb-result")
+    assert form_state(other) == before
+    assert shown_tools(other) == top
+
+
+def test_the_link_python_writes_is_read_back_by_the_page(page: Page, real_site: Path) -> None:
+    profile = Profile.model_validate({
+        "stage": "mitigation", "risk_factors": {"RF04": 2, "RF08": 3}, "situations": ["election"],
+        "constraints": {"time_horizon": "weeks", "budget": "low", "actors_available": ["embassy", "media"]},
+    })
+    page.goto((real_site / "recommend.html").as_uri() + "#" + profile_fragment(profile))
+    page.wait_for_selector("#apkb-results li.apkb-result")
+    state = form_state(page)
+    state["actors"] = sorted(state["actors"])
+    assert state == expected_state(profile)
+
+
+def test_every_control_has_a_label(page: Page, real_site: Path) -> None:
+    page.goto((real_site / "recommend.html").as_uri())
+    unlabelled = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#apkb-recommender input, #apkb-recommender select'))
+             .filter(el => el.labels.length === 0).map(el => el.name)"""
+    )
+    assert unlabelled == []
