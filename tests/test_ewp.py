@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import REPO
 
 from apkb.catalog import Catalog
 from apkb.cli import main
@@ -29,6 +28,7 @@ from apkb.profile import load_profile
 from apkb.render import render_pages
 from apkb.urls import EWP_PAGE
 from apkb.vocabulary import vocabularies
+from conftest import REPO
 
 SHARED_2025 = Path(__file__).resolve().parents[2] / "shared/data/ewp/final_forecasts_data_3Sep2025.csv"
 

@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SITE, REPO, run_cli
 
 from apkb import recommend as engine
 from apkb.catalog import Catalog
@@ -15,6 +14,7 @@ from apkb.problems import ContentError
 from apkb.profile import Profile, load_profile
 from apkb.recommend import PARTS, engine_data, explain, recommend
 from apkb.validate import validate
+from conftest import FIXTURE_SITE, REPO, run_cli
 
 SCENARIOS = sorted((REPO / "docs" / "training" / "scenarios").glob("*.yml"))
 

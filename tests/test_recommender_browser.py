@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli
 
 from apkb.profile import Profile, load_profile
 from apkb.recommend import profile_fragment
+from conftest import REPO, run_cli
 
 CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
 SCENARIOS = ["pre-election-hate-speech", "ethnic-cleansing-conflict-zone", "ngo-media-expulsion"]

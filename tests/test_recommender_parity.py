@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURE_SITE, FIXTURES, REPO
 
 from apkb.catalog import Catalog
 from apkb.profile import Profile
 from apkb.recommend import engine_data, profile_data, profile_fragment, recommend
 from apkb.scenarios import load_scenarios
 from apkb.validate import validate
+from conftest import FIXTURE_SITE, FIXTURES, REPO
 
 VECTORS = FIXTURES / "recommender" / "vectors.yml"
 RUNNER = REPO / "tests" / "js" / "run_engine.js"

@@ -8,10 +8,9 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import FIXTURE_SITE, REPO, build
-
 from apkb.load import entry_files
 from apkb.validate import validate
+from conftest import FIXTURE_SITE, REPO, build
 
 CORE_MODULES = [
     "apkb.vocabulary", "apkb.model", "apkb.front_matter", "apkb.problems", "apkb.pydantic_problems", "apkb.load",
