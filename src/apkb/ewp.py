@@ -614,6 +614,7 @@ def _folded(key: str, text: str, width: int = 110) -> list[str]:
 
 _SCAFFOLD = """\
 # Add what the EWP data cannot say, for example:
+# situations: [displacement]  # any of: election, peace-process, displacement
 # constraints:
 #   leverage: medium          # low, medium or high
 #   time_horizon: months      # days, weeks, months or years
