@@ -6,12 +6,13 @@ import datetime
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from apkb import __version__
 from apkb.catalog import Catalog
 from apkb.model import Citation
 from apkb.recommend import PARTS, Recommendation, Scored, profile_fragment, scoring_spec
+from apkb.templates_env import template_environment
 from apkb.vocabulary import vocabularies
 
 
@@ -90,14 +91,7 @@ def recommendation_data(
 @cache
 def _environment() -> Environment:
     """Plain-text templates: a briefing is Markdown for people, not HTML, so nothing is HTML-escaped."""
-    environment = Environment(
-        loader=PackageLoader("apkb", "templates"),
-        autoescape=False,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    environment = template_environment(autoescape=False)
     environment.globals.update(V=vocabularies(), PARTS=PARTS, weights=scoring_spec()["weights"])
     return environment
 

@@ -15,7 +15,7 @@ from functools import cache, partial
 from importlib.resources import files
 from itertools import zip_longest
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from apkb import urls
@@ -23,6 +23,7 @@ from apkb.catalog import Catalog
 from apkb.ewp import load_mapping
 from apkb.recommend import engine_data, profile_fragment, recommend, scoring_spec
 from apkb.scenarios import Scenario
+from apkb.templates_env import template_environment
 from apkb.vocabulary import vocabularies
 
 STYLESHEET = "assets/apkb.css"
@@ -54,14 +55,7 @@ def meta_string(text: object) -> Markup:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("apkb", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    environment = template_environment(autoescape=True)
     environment.filters["md"] = inline
     environment.filters["meta"] = meta_string
     environment.filters["html_path"] = urls.html_path
