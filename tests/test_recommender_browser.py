@@ -145,3 +145,12 @@ def test_every_control_has_a_label(page: Page, real_site: Path) -> None:
              .filter(el => el.labels.length === 0).map(el => el.name)"""
     )
     assert unlabelled == []
+
+
+def test_the_page_fits_a_phone_without_sideways_scrolling(browser: Browser, real_site: Path) -> None:
+    context = browser.new_context(offline=True, viewport={"width": 375, "height": 800})
+    phone = context.new_page()
+    phone.goto((real_site / "recommend.html").as_uri() + "#stage=response&rf=33232323332332&top=all")
+    phone.wait_for_selector("#apkb-results li.apkb-result")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
