@@ -17,8 +17,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from apkb.load import LESSONS_DIR, TOOLKIT_DIR
-from apkb.render import STYLESHEET, render_pages, static_assets
+from apkb.render import STYLESHEET
 from apkb.scenarios import load_scenarios
+from apkb.site_files import site_files
 from apkb.validate import validate
 
 
@@ -45,7 +46,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(
                 f"the knowledge base has {len(problems)} problem(s); fix them or run 'apkb validate':\n" + listing
             )
-        for page in [*render_pages(report.catalog, scenarios), *static_assets(report.catalog)]:
+        for page in site_files(report.catalog, scenarios):
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"docs/{page.path} clashes with a generated page of the same name; rename it")
             files.append(File.generated(config, page.path, content=page.content))

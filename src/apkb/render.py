@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, partial
 from importlib.resources import files
 from itertools import zip_longest
@@ -21,6 +20,7 @@ from markupsafe import Markup, escape
 from apkb import urls
 from apkb.catalog import Catalog
 from apkb.ewp import load_mapping
+from apkb.page import Page
 from apkb.recommend import engine_data, profile_fragment, recommend, scoring_spec
 from apkb.scenarios import Scenario
 from apkb.templates_env import template_environment
@@ -30,14 +30,6 @@ STYLESHEET = "assets/apkb.css"
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
 _WHITESPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Page:
-    """A generated file: its docs-relative path and its content."""
-
-    path: str
-    content: str
 
 
 def inline(text: object) -> Markup:
@@ -76,7 +68,8 @@ def _environment() -> Environment:
     return environment
 
 
-def _render(template: str, path: str, **context: object) -> Page:
+def render_template(template: str, path: str, **context: object) -> Page:
+    """Render one of the package's templates as the page at ``path``, with ``link()`` relative to it."""
     link: Callable[[str], str] = partial(urls.relative, path)
     content = _environment().get_template(template).render(here=path, link=link, **context).lstrip()
     return Page(path, content)
@@ -88,22 +81,22 @@ SCENARIO_TOP = 5
 
 def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> list[Page]:
     """Every generated page of the site: entries, indexes, the methodology, the recommender and scenarios."""
-    pages = [_render("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog) for t in catalog.tools.values()]
+    pages = [render_template("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog) for t in catalog.tools.values()]
     pages += [
-        _render("lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog)
+        render_template("lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog)
         for lesson in catalog.lessons.values()
     ]
     pages += [
-        _render("category.md.j2", urls.category_page(category.id), category=category, catalog=catalog)
+        render_template("category.md.j2", urls.category_page(category.id), category=category, catalog=catalog)
         for category in vocabularies().categories.terms
     ]
-    pages.append(_render("toolkit.md.j2", urls.TOOLKIT_INDEX, catalog=catalog))
-    pages.append(_render("lessons.md.j2", urls.LESSONS_INDEX, catalog=catalog))
-    pages.append(_render("methodology.md.j2", urls.METHODOLOGY))
-    pages.append(_render("recommend.md.j2", urls.RECOMMEND, catalog=catalog))
+    pages.append(render_template("toolkit.md.j2", urls.TOOLKIT_INDEX, catalog=catalog))
+    pages.append(render_template("lessons.md.j2", urls.LESSONS_INDEX, catalog=catalog))
+    pages.append(render_template("methodology.md.j2", urls.METHODOLOGY))
+    pages.append(render_template("recommend.md.j2", urls.RECOMMEND, catalog=catalog))
     risk_factor_names = {factor.id: factor.name for factor in vocabularies().risk_factors.risk_factors}
     pages.append(
-        _render(
+        render_template(
             "ewp_mapping.md.j2", urls.EWP_PAGE,
             mapping=load_mapping().model_dump(exclude_none=True), risk_factors=risk_factor_names,
         )
@@ -112,13 +105,13 @@ def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> l
         data = engine_data(catalog)
         items = [(scenario, recommend(catalog, scenario.profile, data)) for scenario in scenarios]
         pages += [
-            _render(
+            render_template(
                 "scenario.md.j2", urls.scenario_page(scenario.id), scenario=scenario, catalog=catalog,
                 recommendation=result, top=result.top(SCENARIO_TOP), fragment=profile_fragment(scenario.profile),
             )
             for scenario, result in items
         ]
-        pages.append(_render("training.md.j2", urls.TRAINING_INDEX, items=items))
+        pages.append(render_template("training.md.j2", urls.TRAINING_INDEX, items=items))
     return pages
 
 
