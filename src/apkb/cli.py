@@ -14,6 +14,7 @@ from rich.table import Table
 from apkb.briefing import briefing_markdown, recommendation_data
 from apkb.catalog import Catalog
 from apkb.cli_profile import profile_group
+from apkb.cli_search import index_command, search_command
 from apkb.load import Entry
 from apkb.model import Lesson, Tool
 from apkb.problems import ContentError, display_path, github_annotation
@@ -300,6 +301,8 @@ def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
 
 
 main.add_command(profile_group)
+main.add_command(index_command)
+main.add_command(search_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

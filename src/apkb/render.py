@@ -23,6 +23,7 @@ from apkb.ewp import load_mapping
 from apkb.page import Page
 from apkb.recommend import engine_data, profile_fragment, recommend, scoring_spec
 from apkb.scenarios import Scenario
+from apkb.search import related_entries
 from apkb.templates_env import template_environment
 from apkb.vocabulary import vocabularies
 
@@ -81,9 +82,15 @@ SCENARIO_TOP = 5
 
 def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> list[Page]:
     """Every generated page of the site: entries, indexes, the methodology, the recommender and scenarios."""
-    pages = [render_template("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog) for t in catalog.tools.values()]
+    related = related_entries(catalog)
+    pages = [
+        render_template("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog, related_ids=related[t.id])
+        for t in catalog.tools.values()
+    ]
     pages += [
-        render_template("lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog)
+        render_template(
+            "lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog, related_ids=related[lesson.id]
+        )
         for lesson in catalog.lessons.values()
     ]
     pages += [

@@ -1,0 +1,367 @@
+"""Full-text search over the knowledge base with whoosh, behind a small interface of our own.
+
+The index lives in a cache folder. Each build goes into a new folder named for a fingerprint of the entry
+files; a small pointer file then switches to it with an atomic rename, so a reader never sees a half-built
+index and a failed build leaves the previous one in use. The same schema, built in memory, gives every page
+its "related entries" at site-build time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight, index, qparser
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import And, Query, Term
+from whoosh.searching import Searcher
+
+from apkb import __version__
+from apkb.catalog import Catalog
+from apkb.load import Entry, entry_files
+from apkb.model import Lesson, Tool
+from apkb.urls import html_path, lesson_page, tool_page
+
+INDEX_FORMAT = 1
+"""Bump when the schema changes, so that old cached indexes are rebuilt."""
+
+POINTER = "CURRENT"
+FILTER_FIELDS = ("category", "stages", "risk_factors", "strategies", "effect", "certainty", "kind")
+FACET_FIELDS = ("kind", "category", "stages", "effect", "certainty")
+SEARCHED_FIELDS = ("title", "summary", "body", "country", "aliases")
+MARK_START, MARK_END = "\x02", "\x03"
+"""Private markers around matched words in snippets; each output format turns them into its own emphasis."""
+
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):(\S*)")
+_MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[#*_`>\[\]|]|\{[^}]*\}")
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood; the message says what is wrong and how to fix it."""
+
+
+def schema() -> Schema:
+    """Fields of the index: titles weigh more than summaries, summaries more than bodies; English stemming."""
+    stemmed = StemmingAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        title=TEXT(stored=True, analyzer=stemmed, field_boost=4.0),
+        summary=TEXT(stored=True, analyzer=stemmed, field_boost=2.0),
+        body=TEXT(stored=True, analyzer=stemmed),
+        aliases=TEXT(analyzer=stemmed, field_boost=2.0),
+        country=TEXT(stored=True, analyzer=stemmed, field_boost=2.0),
+        category=ID(stored=True),
+        stages=KEYWORD(stored=True, commas=True),
+        risk_factors=KEYWORD(stored=True, commas=True),
+        strategies=KEYWORD(stored=True, commas=True),
+        effect=ID(stored=True),
+        certainty=ID(stored=True),
+        url=STORED,
+        spelling=TEXT(analyzer=StandardAnalyzer(), spelling=True),
+    )
+
+
+def plain(markdown: str) -> str:
+    """Body text without Markdown punctuation, for indexing and snippets."""
+    return _MARKDOWN_NOISE.sub(" ", markdown)
+
+
+def document(entry: Entry, url: str) -> dict[str, Any]:
+    """The indexed fields of one entry."""
+    fields: dict[str, Any] = {
+        "id": entry.id,
+        "kind": entry.kind,
+        "title": entry.title,
+        "summary": entry.summary,
+        "body": plain(entry.body),
+        "aliases": " ".join(alias.replace("-", " ") for alias in entry.aliases),
+        "url": url,
+    }
+    if isinstance(entry, Tool):
+        fields.update(
+            category=entry.category,
+            stages=",".join(entry.stages),
+            risk_factors=",".join(entry.risk_factors),
+            strategies=",".join(entry.strategies),
+            effect=entry.evidence.effect,
+            certainty=entry.evidence.certainty,
+        )
+    elif isinstance(entry, Lesson):
+        fields.update(country=entry.country, stages=entry.stage, risk_factors=",".join(entry.risk_factors))
+    fields["spelling"] = " ".join((fields["title"], fields["summary"], fields["body"], fields.get("country", "")))
+    return fields
+
+
+def _documents(catalog: Catalog) -> Iterator[dict[str, Any]]:
+    for tool in catalog.tools.values():
+        yield document(tool, html_path(tool_page(tool.id)))
+    for lesson in catalog.lessons.values():
+        yield document(lesson, html_path(lesson_page(lesson.id)))
+
+
+def _fill(ix: index.Index, catalog: Catalog) -> None:
+    writer = ix.writer()
+    for fields in _documents(catalog):
+        writer.add_document(**fields)
+    writer.commit()
+
+
+# --- the cached index on disk ----------------------------------------------------------------------------
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every entry file's path and bytes, and of the index format: it changes when any entry does."""
+    digest = hashlib.sha256(f"apkb {__version__} index {INDEX_FORMAT}\n".encode())
+    for path in entry_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def default_cache_dir(root: Path) -> Path:
+    """Where the index is kept: $APKB_CACHE_DIR if set, else .cache/apkb/ inside the knowledge base."""
+    configured = os.environ.get("APKB_CACHE_DIR")
+    return Path(configured) if configured else root / ".cache" / "apkb"
+
+
+@dataclass
+class IndexState:
+    """What is in the cache: the folder in use and the fingerprint it was built from."""
+
+    folder: Path | None
+    fingerprint: str | None
+
+
+def current_index(cache: Path) -> IndexState:
+    """The index the pointer file names, if it exists."""
+    pointer = cache / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return IndexState(None, None)
+    folder = cache / name
+    if not name or not folder.is_dir() or not index.exists_in(str(folder)):
+        return IndexState(None, None)
+    return IndexState(folder, name.removeprefix("index-").split("-")[0])
+
+
+def build_index(catalog: Catalog, root: Path, cache: Path) -> Path:
+    """Build a fresh index beside the current one, then switch the pointer to it atomically."""
+    cache.mkdir(parents=True, exist_ok=True)
+    name = f"index-{fingerprint(root)}-{uuid.uuid4().hex[:8]}"
+    building = cache / f".{name}.building"
+    try:
+        building.mkdir()
+        _fill(index.create_in(str(building), schema()), catalog)
+        building.rename(cache / name)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    temporary = cache / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+    temporary.write_text(name + "\n", encoding="utf-8")
+    os.replace(temporary, cache / POINTER)
+    for old in cache.glob("index-*"):
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return cache / name
+
+
+def fresh_index(catalog: Catalog, root: Path, cache: Path) -> tuple[Path, bool]:
+    """The cached index, rebuilt first if any entry changed since it was built. Returns (folder, rebuilt)."""
+    state = current_index(cache)
+    if state.folder is not None and state.fingerprint == fingerprint(root):
+        return state.folder, False
+    return build_index(catalog, root, cache), True
+
+
+# --- queries ------------------------------------------------------------------------------------------
+
+
+def check_query(text: str) -> None:
+    """Refuse queries whoosh would quietly misread, saying what is wrong."""
+    stripped = text.strip()
+    if not stripped:
+        raise QueryError("the query is empty; give one or more words, such as 'visa ban'")
+    if stripped.count('"') % 2:
+        raise QueryError(f"the query {text!r} has an unclosed quotation mark; close the phrase with '\"'")
+    depth = 0
+    for character in stripped:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth < 0:
+            raise QueryError(f"the query {text!r} closes a parenthesis that was never opened")
+    if depth:
+        raise QueryError(f"the query {text!r} opens a parenthesis that is never closed")
+    words = [w for w in re.split(r"[\s()]+", stripped) if w]
+    if words[0] in _OPERATORS - {"NOT"} or words[-1] in _OPERATORS:
+        operator = words[0] if words[0] in _OPERATORS else words[-1]
+        raise QueryError(
+            f"the query {text!r} starts or ends with the operator {operator}; put words on both sides of it"
+        )
+    for before, after in zip(words, words[1:], strict=False):
+        if before in _OPERATORS and after in _OPERATORS - {"NOT"}:
+            raise QueryError(f"the query {text!r} has two operators in a row ({before} {after})")
+    for match in _FIELD_PREFIX.finditer(stripped):
+        name, value = match.groups()
+        if name not in SEARCHED_FIELDS:
+            raise QueryError(
+                f"the query {text!r} names the field {name!r}, which cannot be searched; use one of "
+                f"{', '.join(SEARCHED_FIELDS)}, or the filters (--category, --stage, ...)"
+            )
+        if not value:
+            raise QueryError(f"the query {text!r} has nothing after {name}:")
+
+
+def parse(text: str, ix_schema: Schema) -> Query:
+    """The whoosh query for the user's text: every word may match; entries matching more words rank higher."""
+    check_query(text)
+    parser = qparser.MultifieldParser(list(SEARCHED_FIELDS), ix_schema, group=qparser.OrGroup.factory(0.9))
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    return parser.parse(text)
+
+
+def filter_query(filters: dict[str, str | None]) -> Query | None:
+    """All the given filters at once (a field must hold the value)."""
+    terms = [Term(name, value) for name, value in filters.items() if value]
+    unknown = [name for name in filters if name not in FILTER_FIELDS]
+    if unknown:
+        raise QueryError(f"unknown filter(s): {', '.join(unknown)}")
+    return And(terms) if terms else None
+
+
+class _Marked(highlight.Formatter):
+    """Wraps each matched word in the private markers; formats turn them into bold or **...**."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return MARK_START + highlight.get_text(text, token, replace) + MARK_END
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: str
+    kind: str
+    title: str
+    url: str
+    score: float
+    snippet: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Results:
+    """Ranked hits, facet counts over every hit, and a spelling suggestion when nothing matched."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+
+
+_MULTI_VALUED = ("stages", "risk_factors", "strategies")
+
+
+def _filter_values(stored: dict[str, Any]) -> dict[str, Any]:
+    """A hit's category, stages, risk factors ... with the multi-valued ones as lists."""
+    values: dict[str, Any] = {}
+    for name in FILTER_FIELDS:
+        value = stored.get(name)
+        values[name] = ([v for v in value.split(",") if v] if value else []) if name in _MULTI_VALUED else value
+    return values
+
+
+def _facets(stored: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    for fields in stored:
+        for name in FACET_FIELDS:
+            for value in str(fields.get(name) or "").split(","):
+                if value:
+                    counts[name][value] += 1
+    return {
+        name: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0]))) for name, counter in counts.items()
+    }
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
+    """The query with each unknown word replaced by the closest word in the knowledge base, if any changed."""
+    corrector = searcher.corrector("spelling")
+    known = searcher.reader().lexicon("spelling")
+    known_words = {word.decode() if isinstance(word, bytes) else word for word in known}
+    changed = False
+    words = []
+    for word in re.findall(r"\w+|\W+", text):
+        lower = word.lower()
+        if word.strip() and re.match(r"\w", word) and word not in _OPERATORS and lower not in known_words:
+            options = corrector.suggest(lower, limit=1, maxdist=2)
+            if options:
+                words.append(options[0])
+                changed = True
+                continue
+        words.append(word)
+    return "".join(words) if changed else None
+
+
+def search_index(
+    folder: Path, text: str, filters: dict[str, str | None] | None = None, limit: int = 10
+) -> Results:
+    """Run a query against the index in ``folder``."""
+    ix = index.open_dir(str(folder))
+    query = parse(text, ix.schema)
+    with ix.searcher() as searcher:
+        results = searcher.search(query, limit=None, filter=filter_query(filters or {}), terms=True)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
+        results.formatter = _Marked()
+        hits = []
+        for hit in results[:limit]:
+            snippet = hit.highlights("body", top=2) or hit.highlights("summary") or hit["summary"]
+            hits.append(
+                Hit(hit["id"], hit["kind"], hit["title"], hit["url"], float(hit.score), " ".join(snippet.split()),
+                    _filter_values(hit.fields()))
+            )
+        facets = _facets(hit.fields() for hit in results)
+        suggestion = suggest(searcher, text) if not len(results) else None
+        return Results(text, len(results), hits, facets, suggestion)
+
+
+# --- related entries at build time ---------------------------------------------------------------------
+
+
+def related_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
+    """For each entry, up to ``limit`` entries most like it in words, leaving out those it already links."""
+    # whoosh's in-memory writer spills to <tempdir>/<indexname>.tmp; a unique name keeps parallel builds apart.
+    ix = RamStorage().create_index(schema(), indexname=f"related-{uuid.uuid4().hex}")
+    _fill(ix, catalog)
+    related: dict[str, list[str]] = {}
+    with ix.searcher() as searcher:
+        for entry in catalog.entries():
+            linked = _linked(catalog, entry) | {entry.id}
+            number = searcher.document_number(id=entry.id)
+            found = searcher.more_like(number, "body", top=limit + len(linked), numterms=40)
+            related[entry.id] = [hit["id"] for hit in found if hit["id"] not in linked][:limit]
+    return related
+
+
+def _linked(catalog: Catalog, entry: Entry) -> set[str]:
+    """The ids an entry's page already links explicitly."""
+    if isinstance(entry, Tool):
+        return (
+            {t.id for t in catalog.related(entry)}
+            | {t.id for t in catalog.combinations(entry)}
+            | {use.lesson.id for use in catalog.lessons_using(entry.id)}
+        )
+    assert isinstance(entry, Lesson)
+    return {use.tool for use in entry.tools_used}
