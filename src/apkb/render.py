@@ -122,6 +122,20 @@ def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> l
     return pages
 
 
+def redirect_pages(catalog: Catalog) -> list[Page]:
+    """A page at each former id's address that forwards to the entry, so that old links keep working."""
+    pages = []
+    for entry in catalog.entries():
+        page = urls.tool_page if entry.kind == "tool" else urls.lesson_page
+        for alias in entry.aliases:
+            old, new = urls.html_path(page(alias)), urls.html_path(page(entry.id))
+            content = _environment().get_template("redirect.html.j2").render(
+                title=entry.title, target=urls.relative(old, new)
+            )
+            pages.append(Page(old, content))
+    return pages
+
+
 def static_assets(catalog: Catalog) -> list[Page]:
     """Files the rendered pages rely on: the stylesheet, the recommender's scripts and its data."""
     package = files("apkb")

@@ -1,0 +1,53 @@
+"""A renamed entry keeps its old address: trainers' links to the old URL still reach the entry."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_SITE, build
+
+CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="module")
+def renamed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site after example-envoy is renamed to example-special-envoy, keeping its old id as an alias."""
+    kb = tmp_path_factory.mktemp("renamed") / "kb"
+    shutil.copytree(FIXTURE_SITE, kb)
+    old = kb / "toolkit" / "diplomatic" / "example-envoy.md"
+    text = old.read_text(encoding="utf-8").replace("id: example-envoy\n", "id: example-special-envoy\naliases: [example-envoy]\n")
+    (kb / "toolkit" / "diplomatic" / "example-special-envoy.md").write_text(text, encoding="utf-8")
+    old.unlink()
+    site = kb / "site"
+    result = build(kb / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_the_old_address_forwards_to_the_new_page(renamed_site: Path) -> None:
+    old = renamed_site / "toolkit" / "example-envoy.html"
+    html = old.read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=example-special-envoy.html">' in html
+    assert '<a href="example-special-envoy.html">Example envoy</a>' in html
+    assert (renamed_site / "toolkit" / "example-special-envoy.html").is_file()
+
+
+def test_references_by_the_old_id_still_resolve(renamed_site: Path) -> None:
+    lesson = (renamed_site / "lessons" / "example-crisis.html").read_text(encoding="utf-8")
+    assert 'href="../toolkit/example-special-envoy.html"' in lesson
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing")
+def test_a_browser_following_the_old_link_lands_on_the_entry_with_its_fragment(renamed_site: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_context(offline=True).new_page()
+        page.goto((renamed_site / "toolkit" / "example-envoy.html").as_uri() + "#at-a-glance")
+        page.wait_for_url("**/example-special-envoy.html#at-a-glance")
+        assert page.locator("h1").inner_text() == "Example envoy"
+        browser.close()
