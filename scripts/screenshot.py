@@ -1,7 +1,7 @@
 """Take a screenshot of a page of the built site with headless Chromium, to look at it as a reader would.
 
 Usage: python scripts/screenshot.py PAGE OUT.png [--width 1280] [--height 2400] [--dark]
-PAGE is a path under site/ (such as toolkit/targeted-sanctions.html) or a URL.
+PAGE is a path under site/ (such as toolkit/targeted-sanctions.html or catalogue.html#stage=response) or a URL.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def main() -> int:
     if browser is None:
         print("error: chromium is not installed (apt-get install chromium)", file=sys.stderr)
         return 1
-    url = args.page if "://" in args.page else (Path("site") / args.page).resolve().as_uri()
+    page, hash_mark, fragment = args.page.partition("#")
+    url = args.page if "://" in args.page else (Path("site") / page).resolve().as_uri() + hash_mark + fragment
     if args.out.exists():
         print(f"error: {args.out} exists; choose another name or remove it", file=sys.stderr)
         return 1

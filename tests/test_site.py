@@ -15,7 +15,8 @@ from conftest import FIXTURE_SITE, REPO, build
 CORE_MODULES = [
     "apkb.vocabulary", "apkb.model", "apkb.front_matter", "apkb.problems", "apkb.pydantic_problems", "apkb.load",
     "apkb.catalog", "apkb.validate", "apkb.urls", "apkb.render", "apkb.profile", "apkb.recommend",
-    "apkb.briefing", "apkb.scenarios", "apkb.ewp", "apkb.cli_profile", "apkb.cli",
+    "apkb.briefing", "apkb.scenarios", "apkb.ewp", "apkb.cli_profile", "apkb.cli", "apkb.search", "apkb.cli_search",
+    "apkb.catalogue", "apkb.gap_map", "apkb.exports", "apkb.site_files",
 ]
 
 
