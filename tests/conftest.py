@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,48 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(REPO / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+# --- real-browser tests: Debian's Chromium driven by Playwright, offline, from file:// ------------------
+
+CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium. Missing, it skips the test, except in CI (where .ci/run installs it): there it fails."""
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[Any]:
+    """A page with the network off. At the end of the test, no script may have failed and every request
+    (of any page opened in its context) must have been for a file:// URL, as on an embassy laptop offline."""
+    context = browser.new_context(offline=True)
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.on("page", lambda opened: opened.on("pageerror", lambda error: errors.append(str(error))))
+    page = context.new_page()
+    yield page
+    assert errors == [], errors
+    assert all(url.startswith("file://") for url in requests), requests
+    context.close()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,41 +12,15 @@ from apkb.profile import Profile, load_profile
 from apkb.recommend import profile_fragment
 from conftest import REPO, run_cli
 
-CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
 SCENARIOS = ["pre-election-hate-speech", "ethnic-cleansing-conflict-zone", "ngo-media-expulsion"]
-
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-_missing = "playwright is not installed" if sync_playwright is None else (
-    None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
-)
-if _missing and os.environ.get("CI"):
-    pytest.fail(f"browser tests must run in CI: {_missing}", pytrace=False)
-pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
+Page = Any
+"""A Playwright page (playwright is imported only when a browser is available)."""
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A page with the network off that records every request and every script error."""
-    context = browser.new_context(offline=True)
-    opened = context.new_page()
-    opened.requests = []  # type: ignore[attr-defined]
-    opened.errors = []  # type: ignore[attr-defined]
-    opened.on("request", lambda request: opened.requests.append(request.url))  # type: ignore[attr-defined]
-    opened.on("pageerror", lambda error: opened.errors.append(str(error)))  # type: ignore[attr-defined]
-    yield opened
-    context.close()
+def page(offline_page: Page) -> Page:
+    """An offline page; the offline_page fixture checks that no script failed and nothing left the site."""
+    return offline_page
 
 
 def shown_tools(page: Page) -> list[str]:
@@ -97,8 +69,6 @@ def test_a_scenarios_link_opens_the_same_top_five_as_the_cli_offline(
     state = form_state(page)
     state = {key: sorted(value) if isinstance(value, list) else value for key, value in state.items()}
     assert state == expected_state(load_profile(scenario)), "the link restores the form exactly"
-    assert page.errors == []  # type: ignore[attr-defined]
-    assert all(url.startswith("file://") for url in page.requests), page.requests  # type: ignore[attr-defined]
 
 
 def test_changing_the_form_updates_the_results_and_the_link_restores_it(page: Page, real_site: Path) -> None:
@@ -147,7 +117,7 @@ def test_every_control_has_a_label(page: Page, real_site: Path) -> None:
     assert unlabelled == []
 
 
-def test_the_page_fits_a_phone_without_sideways_scrolling(browser: Browser, real_site: Path) -> None:
+def test_the_page_fits_a_phone_without_sideways_scrolling(browser: Any, real_site: Path) -> None:
     context = browser.new_context(offline=True, viewport={"width": 375, "height": 800})
     phone = context.new_page()
     phone.goto((real_site / "recommend.html").as_uri() + "#stage=response&rf=33232323332332&top=all")

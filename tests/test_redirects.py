@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import FIXTURE_SITE, build
-
-CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
-
 
 @pytest.fixture(scope="module")
 def renamed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -41,13 +38,9 @@ def test_references_by_the_old_id_still_resolve(renamed_site: Path) -> None:
     assert 'href="../toolkit/example-special-envoy.html"' in lesson
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing")
-def test_a_browser_following_the_old_link_lands_on_the_entry_with_its_fragment(renamed_site: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_context(offline=True).new_page()
-        page.goto((renamed_site / "toolkit" / "example-envoy.html").as_uri() + "#at-a-glance")
-        page.wait_for_url("**/example-special-envoy.html#at-a-glance")
-        assert page.locator("h1").inner_text() == "Example envoy"
-        browser.close()
+def test_a_browser_following_the_old_link_lands_on_the_entry_with_its_fragment(
+    offline_page: Any, renamed_site: Path
+) -> None:
+    offline_page.goto((renamed_site / "toolkit" / "example-envoy.html").as_uri() + "#at-a-glance")
+    offline_page.wait_for_url("**/example-special-envoy.html#at-a-glance")
+    assert offline_page.locator("h1").inner_text() == "Example envoy"
