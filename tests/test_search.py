@@ -74,6 +74,9 @@ def test_a_typo_gets_a_suggestion(cache: Path) -> None:
     assert result.exit_code == 0
     assert "No entries match 'sanctons'. Did you mean: sanctions?" in result.stdout
     assert run_search(cache, "electon violance")["suggestion"] == "election violence"
+    partly = run_cli("--root", str(REPO), "search", "hate radoi", "--cache-dir", str(cache))
+    assert "Did you mean: hate radio?" in partly.stdout, "a typo is caught even when other words match"
+    assert run_search(cache, "hate radio")["suggestion"] is None
 
 
 @pytest.mark.parametrize(

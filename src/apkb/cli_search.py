@@ -121,6 +121,8 @@ def _print(results: Results) -> None:
         console.print(f"No entries match {escape(repr(results.query))}.{hint}")
         return
     console.print(f"{results.total} entr{'y' if results.total == 1 else 'ies'} match {escape(repr(results.query))}.")
+    if results.suggestion:
+        console.print(f"Some words are in no entry. Did you mean: [bold]{escape(results.suggestion)}[/]?")
     for number, hit in enumerate(results.hits, start=1):
         label = hit.fields.get("category") or hit.kind
         console.print(f"\n[bold]{number}. {escape(hit.title)}[/]  ({hit.id}, {label})  {hit.url}")

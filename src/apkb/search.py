@@ -263,7 +263,7 @@ class Hit:
 
 @dataclass
 class Results:
-    """Ranked hits, facet counts over every hit, and a spelling suggestion when nothing matched."""
+    """Ranked hits, facet counts over every hit, and a spelling suggestion when a word is not in any entry."""
 
     query: str
     total: int
@@ -333,7 +333,7 @@ def search_index(
                     _filter_values(hit.fields()))
             )
         facets = _facets(hit.fields() for hit in results)
-        suggestion = suggest(searcher, text) if not len(results) else None
+        suggestion = suggest(searcher, text)
         return Results(text, len(results), hits, facets, suggestion)
 
 
