@@ -10,7 +10,7 @@ ROOT = ("--root", str(FIXTURE_SITE))
 def test_validate_passes_on_a_sound_knowledge_base() -> None:
     result = run_cli(*ROOT, "validate")
     assert result.exit_code == 0
-    assert "3 file(s) checked: 2 tool(s), 1 lesson(s), no problems" in result.stderr
+    assert "3 file(s) checked: 2 tool(s), 1 lesson(s), 1 training module(s), 0 scenario(s), no problems" in result.stderr
 
 
 def test_list_filters_by_category_and_stage() -> None:

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from apkb import cli_check_studies, cli_fmt, cli_new, cli_schema
 from apkb.briefing import briefing_markdown, recommendation_data
 from apkb.catalog import Catalog
 from apkb.cli_profile import profile_group
@@ -93,7 +94,9 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
         files = len({problem.path for problem in report.problems})
         click.echo(f"{len(report.problems)} problem(s) in {files} file(s); {report.files} file(s) checked.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {report.files} file(s) checked: {tools} tool(s), {lessons} lesson(s), no problems.", err=True)
+    extras = f", {len(report.modules)} training module(s), {len(report.scenarios)} scenario(s)"
+    click.echo(f"OK: {report.files} file(s) checked: {tools} tool(s), {lessons} lesson(s){extras}, no problems.",
+               err=True)
 
 
 def _labels(vocabulary_name: str, ids: list[str]) -> str:
@@ -303,6 +306,10 @@ def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
 main.add_command(profile_group)
 main.add_command(index_command)
 main.add_command(search_command)
+main.add_command(cli_new.new_group)
+main.add_command(cli_fmt.fmt_command)
+main.add_command(cli_schema.schema_command)
+main.add_command(cli_check_studies.check_studies_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -15,10 +15,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from apkb.load import LESSONS_DIR, TOOLKIT_DIR
-from apkb.render import STYLESHEET
-from apkb.scenarios import load_scenarios
+from apkb.render import STYLESHEET, module_markdown
 from apkb.site_files import site_files
 from apkb.validate import validate
 
@@ -38,19 +38,26 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        report = validate(self.root)
-        scenarios, scenario_problems = load_scenarios(Path(config.docs_dir))
-        problems = report.problems + scenario_problems
-        if problems:
-            listing = "\n".join(f"  {problem}" for problem in problems)
+        report = validate(self.root, docs_dir=Path(config.docs_dir))
+        if report.problems:
+            listing = "\n".join(f"  {problem}" for problem in report.problems)
             raise PluginError(
-                f"the knowledge base has {len(problems)} problem(s); fix them or run 'apkb validate':\n" + listing
+                f"the knowledge base has {len(report.problems)} problem(s); fix them or run 'apkb validate':\n"
+                + listing
             )
-        for page in site_files(report.catalog, scenarios):
+        self.report = report
+        for page in site_files(report.catalog, report.scenarios, report.modules, self.root):
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"docs/{page.path} clashes with a generated page of the same name; rename it")
             files.append(File.generated(config, page.path, content=page.content))
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Resolve cross-links in hand-written pages, and put a training module's header on its page."""
+        if page.file.generated_by is not None:
+            return markdown
+        report = self.report
+        return module_markdown(markdown, page.file.src_uri, report.catalog, report.modules, report.scenarios)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in (TOOLKIT_DIR, LESSONS_DIR):

@@ -13,13 +13,16 @@ from collections.abc import Callable
 from functools import cache, partial
 from importlib.resources import files
 from itertools import zip_longest
+from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from apkb import urls
+from apkb import freshness, urls
 from apkb.catalog import Catalog
+from apkb.crosslinks import Resolver, rewrite_links
 from apkb.ewp import load_mapping
+from apkb.modules import TrainingModule
 from apkb.page import Page
 from apkb.recommend import engine_data, profile_fragment, recommend, scoring_spec
 from apkb.scenarios import Scenario
@@ -64,6 +67,7 @@ def _environment() -> Environment:
         methodology=urls.METHODOLOGY,
         recommend_page=urls.RECOMMEND,
         scenario_page=urls.scenario_page,
+        module_page=urls.module_page,
         scoring=scoring_spec(),
     )
     return environment
@@ -80,19 +84,27 @@ SCENARIO_TOP = 5
 """How many tools a scenario page shows."""
 
 
-def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> list[Page]:
-    """Every generated page of the site: entries, indexes, the methodology, the recommender and scenarios."""
+def render_pages(
+    catalog: Catalog, scenarios: list[Scenario] | None = None, modules: list[TrainingModule] | None = None
+) -> list[Page]:
+    """Every generated page of the site: entries, indexes, the methodology, the recommender and training."""
     related = related_entries(catalog)
-    pages = [
-        render_template("tool.md.j2", urls.tool_page(t.id), tool=t, catalog=catalog, related_ids=related[t.id])
-        for t in catalog.tools.values()
-    ]
-    pages += [
-        render_template(
-            "lesson.md.j2", urls.lesson_page(lesson.id), lesson=lesson, catalog=catalog, related_ids=related[lesson.id]
+    resolver = Resolver(catalog, [module.id for module in modules or []])
+    pages = []
+    for tool in catalog.tools.values():
+        path = urls.tool_page(tool.id)
+        body = rewrite_links(tool.body, path, resolver.page)
+        pages.append(
+            render_template("tool.md.j2", path, tool=tool, body=body, catalog=catalog, related_ids=related[tool.id])
         )
-        for lesson in catalog.lessons.values()
-    ]
+    for lesson in catalog.lessons.values():
+        path = urls.lesson_page(lesson.id)
+        body = rewrite_links(lesson.body, path, resolver.page)
+        pages.append(
+            render_template(
+                "lesson.md.j2", path, lesson=lesson, body=body, catalog=catalog, related_ids=related[lesson.id]
+            )
+        )
     pages += [
         render_template("category.md.j2", urls.category_page(category.id), category=category, catalog=catalog)
         for category in vocabularies().categories.terms
@@ -108,18 +120,58 @@ def render_pages(catalog: Catalog, scenarios: list[Scenario] | None = None) -> l
             mapping=load_mapping().model_dump(exclude_none=True), risk_factors=risk_factor_names,
         )
     )
-    if scenarios:
-        data = engine_data(catalog)
-        items = [(scenario, recommend(catalog, scenario.profile, data)) for scenario in scenarios]
-        pages += [
-            render_template(
-                "scenario.md.j2", urls.scenario_page(scenario.id), scenario=scenario, catalog=catalog,
-                recommendation=result, top=result.top(SCENARIO_TOP), fragment=profile_fragment(scenario.profile),
-            )
-            for scenario, result in items
-        ]
-        pages.append(render_template("training.md.j2", urls.TRAINING_INDEX, items=items))
+    pages += training_pages(catalog, scenarios or [], modules or [])
     return pages
+
+
+def training_pages(catalog: Catalog, scenarios: list[Scenario], modules: list[TrainingModule]) -> list[Page]:
+    """A page per scenario with its recommendation, and the index of modules and scenarios."""
+    if not scenarios and not modules:
+        return []
+    data = engine_data(catalog)
+    items = [(scenario, recommend(catalog, scenario.profile, data)) for scenario in scenarios]
+    pages = [
+        render_template(
+            "scenario.md.j2", urls.scenario_page(scenario.id), scenario=scenario, catalog=catalog,
+            recommendation=result, top=result.top(SCENARIO_TOP), fragment=profile_fragment(scenario.profile),
+        )
+        for scenario, result in items
+    ]
+    pages.append(render_template("training.md.j2", urls.TRAINING_INDEX, items=items, modules=modules))
+    return pages
+
+
+def module_markdown(
+    markdown: str, page_path: str, catalog: Catalog, modules: list[TrainingModule], scenarios: list[Scenario]
+) -> str:
+    """A hand-written docs page as the site shows it: cross-links resolved, and a training module's page
+    opened by a header of its objectives, duration, audience and linked tools, lessons and scenarios."""
+    resolver = Resolver(catalog, [module.id for module in modules])
+    body = rewrite_links(markdown, page_path, resolver.page)
+    module = next((m for m in modules if urls.module_page(m.id) == page_path), None)
+    if module is None:
+        return body
+    by_id = {scenario.id: scenario for scenario in scenarios}
+    links = [(by_id[s], profile_fragment(by_id[s].profile)) for s in module.scenarios if s in by_id]
+    header = render_template(
+        "module_header.md.j2", page_path, module=module, catalog=catalog, scenario_links=links
+    ).content
+    return header + "\n" + body
+
+
+def freshness_pages(catalog: Catalog, root: Path | None) -> list[Page]:
+    """The "Review due" and "Recently updated" pages."""
+    on = freshness.today()
+    return [
+        render_template(
+            "review_due.md.j2", urls.REVIEW_DUE, due=freshness.review_due(catalog, on),
+            every=freshness.REVIEW_EVERY_MONTHS, on=on,
+        ),
+        render_template(
+            "recently_updated.md.j2", urls.RECENTLY_UPDATED,
+            changes=freshness.recently_updated(catalog, root or Path()),
+        ),
+    ]
 
 
 def redirect_pages(catalog: Catalog) -> list[Page]:

@@ -3,20 +3,29 @@ other static-site tool) only has to write these files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from apkb.catalog import Catalog
 from apkb.catalogue import catalogue_files
 from apkb.exports import export_files
 from apkb.gap_map import gap_map_files
+from apkb.modules import TrainingModule
 from apkb.page import Page
-from apkb.render import redirect_pages, render_pages, static_assets
+from apkb.render import freshness_pages, redirect_pages, render_pages, static_assets
 from apkb.scenarios import Scenario
 
 
-def site_files(catalog: Catalog, scenarios: list[Scenario] | None = None) -> list[Page]:
+def site_files(
+    catalog: Catalog,
+    scenarios: list[Scenario] | None = None,
+    modules: list[TrainingModule] | None = None,
+    root: Path | None = None,
+) -> list[Page]:
     """The generated pages, the assets they use, and the open-data exports."""
     return [
-        *render_pages(catalog, scenarios),
+        *render_pages(catalog, scenarios, modules),
         *redirect_pages(catalog),
+        *freshness_pages(catalog, root),
         *static_assets(catalog),
         *catalogue_files(catalog),
         *gap_map_files(catalog),

@@ -11,6 +11,8 @@ METHODOLOGY = "methodology.md"
 RECOMMEND = "recommend.md"
 TRAINING_INDEX = "training/index.md"
 EWP_PAGE = "ewp-profiles.md"
+REVIEW_DUE = "review-due.md"
+RECENTLY_UPDATED = "recently-updated.md"
 RECOMMENDER_SCRIPTS = ("assets/apkb/recommender-data.js", "assets/apkb/recommender.js", "assets/apkb/recommender-ui.js")
 
 
@@ -27,6 +29,11 @@ def lesson_page(lesson_id: str) -> str:
 def category_page(category: str) -> str:
     """The docs-relative Markdown path of a category's index page."""
     return f"toolkit/{category}.md"
+
+
+def module_page(module_id: str) -> str:
+    """The docs-relative Markdown path of a training module (a hand-written page in docs/training/)."""
+    return f"training/{module_id}.md"
 
 
 def scenario_page(scenario_id: str) -> str:

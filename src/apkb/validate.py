@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apkb.catalog import Catalog
+from apkb.crosslinks import Resolver, check_links
 from apkb.load import Entry, entry_files, load_paths
 from apkb.model import Tool
+from apkb.modules import TrainingModule, load_modules, reference_problems
 from apkb.problems import Problem, display_path
+from apkb.scenarios import Scenario, load_scenarios
 from apkb.vocabulary import vocabularies
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -24,14 +27,17 @@ class Report:
     catalog: Catalog
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    modules: list[TrainingModule] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def validate(root: Path, extra_paths: Iterable[Path] = ()) -> Report:
-    """Load and check every entry under ``root`` (plus any ``extra_paths``) and report all problems."""
+def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None = None) -> Report:
+    """Load and check every entry under ``root`` (plus any ``extra_paths``), the training modules and scenarios
+    in the docs folder (``root``/docs unless given), and every cross-link, and report all problems."""
     paths = entry_files(root)
     known = {p.resolve() for p in paths}
     paths += [p for p in extra_paths if p.resolve() not in known]
@@ -40,8 +46,26 @@ def validate(root: Path, extra_paths: Iterable[Path] = ()) -> Report:
     problems = loaded.problems + problems
     for entry in catalog.entries():
         problems.extend(body_problems(entry))
+    docs = docs_dir if docs_dir is not None else root / "docs"
+    scenarios, scenario_problems = load_scenarios(docs)
+    modules = load_modules(docs)
+    problems += scenario_problems + modules.problems
+    for module in modules.modules:
+        problems += reference_problems(module, catalog, {s.id for s in scenarios}, loaded.failed_ids)
+    problems += link_problems(catalog, Resolver(catalog, modules.ids, loaded.failed_ids), docs)
     problems.sort(key=Problem.sort_key)
-    return Report(catalog, problems, loaded.files)
+    return Report(catalog, problems, loaded.files, modules.modules, scenarios)
+
+
+def link_problems(catalog: Catalog, resolver: Resolver, docs: Path) -> list[Problem]:
+    """Unknown ids in the cross-links of entry bodies and of every Markdown page in the docs folder."""
+    problems: list[Problem] = []
+    for entry in catalog.entries():
+        shown = display_path(entry.path) if entry.path else entry.id
+        problems += check_links(entry.body, shown, resolver, entry.body_line)
+    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        problems += check_links(page.read_text(encoding="utf-8"), display_path(page), resolver)
+    return problems
 
 
 def headings(body: str) -> Iterator[tuple[int, int, str]]:
