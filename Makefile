@@ -35,6 +35,7 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/apkb validate
+	$(BIN)/apkb fmt --check
 	$(BIN)/python -m pytest
 
 clean:
