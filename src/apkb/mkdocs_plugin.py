@@ -60,7 +60,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return module_markdown(markdown, page.file.src_uri, report.catalog, report.modules, report.scenarios)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        for folder in (TOOLKIT_DIR, LESSONS_DIR):
-            if (self.root / folder).is_dir():
-                server.watch(str(self.root / folder))
+        for watched in (self.root / TOOLKIT_DIR, self.root / LESSONS_DIR, self.root / "CONTRIBUTING.md"):
+            if watched.exists():
+                server.watch(str(watched))
         return server

@@ -174,6 +174,19 @@ def freshness_pages(catalog: Catalog, root: Path | None) -> list[Page]:
     ]
 
 
+_DOCS_LINK = re.compile(r"\]\(docs/([^)\s]+)\)")
+
+
+def contributing_page(root: Path | None) -> list[Page]:
+    """The repository's CONTRIBUTING.md as a site page, its links into docs/ made relative to the site."""
+    source = (root or Path()) / "CONTRIBUTING.md"
+    if not source.is_file():
+        return []
+    text = source.read_text(encoding="utf-8")
+    meta = '---\ntitle: "Contributing"\ndescription: "How to add, review and challenge entries."\n---\n\n'
+    return [Page(urls.CONTRIBUTING, meta + _DOCS_LINK.sub(r"](\1)", text))]
+
+
 def redirect_pages(catalog: Catalog) -> list[Page]:
     """A page at each former id's address that forwards to the entry, so that old links keep working."""
     pages = []

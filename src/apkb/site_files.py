@@ -11,7 +11,13 @@ from apkb.exports import export_files
 from apkb.gap_map import gap_map_files
 from apkb.modules import TrainingModule
 from apkb.page import Page
-from apkb.render import freshness_pages, redirect_pages, render_pages, static_assets
+from apkb.render import (
+    contributing_page,
+    freshness_pages,
+    redirect_pages,
+    render_pages,
+    static_assets,
+)
 from apkb.scenarios import Scenario
 
 
@@ -26,6 +32,7 @@ def site_files(
         *render_pages(catalog, scenarios, modules),
         *redirect_pages(catalog),
         *freshness_pages(catalog, root),
+        *contributing_page(root),
         *static_assets(catalog),
         *catalogue_files(catalog),
         *gap_map_files(catalog),

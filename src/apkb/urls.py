@@ -13,6 +13,7 @@ TRAINING_INDEX = "training/index.md"
 EWP_PAGE = "ewp-profiles.md"
 REVIEW_DUE = "review-due.md"
 RECENTLY_UPDATED = "recently-updated.md"
+CONTRIBUTING = "contributing.md"
 RECOMMENDER_SCRIPTS = ("assets/apkb/recommender-data.js", "assets/apkb/recommender.js", "assets/apkb/recommender-ui.js")
 
 
