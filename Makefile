@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve build validate test clean
+.PHONY: help install serve build bundle validate test clean
 
 help:
 	@echo "make serve     set up .venv and serve the site at http://127.0.0.1:8000"
 	@echo "make test      set up .venv and run every test, including a strict site build"
 	@echo "make build     build the site into site/ (the old site stays if the build fails)"
+	@echo "make bundle    write dist/<name>-<date>.zip: the offline site for laptops with no network"
 	@echo "make validate  check every entry"
 
 $(STAMP): pyproject.toml
@@ -29,6 +30,9 @@ build: $(STAMP)
 	rm -rf site.new
 	$(BIN)/mkdocs build --strict --site-dir site.new
 	rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
+
+bundle: $(STAMP)
+	$(BIN)/apkb bundle
 
 validate: $(STAMP)
 	$(BIN)/apkb validate

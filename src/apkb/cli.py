@@ -14,6 +14,7 @@ from rich.table import Table
 from apkb import cli_check_studies, cli_fmt, cli_new, cli_schema
 from apkb.briefing import briefing_markdown, recommendation_data
 from apkb.catalog import Catalog
+from apkb.cli_bundle import bundle_command
 from apkb.cli_profile import profile_group
 from apkb.cli_search import index_command, search_command
 from apkb.load import Entry
@@ -304,6 +305,7 @@ def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
 
 
 main.add_command(profile_group)
+main.add_command(bundle_command)
 main.add_command(index_command)
 main.add_command(search_command)
 main.add_command(cli_new.new_group)
