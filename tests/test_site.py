@@ -109,3 +109,14 @@ def test_core_modules_do_not_import_mkdocs() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_search_index_leaves_out_pages_and_sections_that_repeat_others(real_site: Path) -> None:
+    import json
+
+    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "toolkit/targeted-sanctions.html" in pages
+    assert not pages & {"recommend.html", "catalogue.html", "evidence-gaps.html", "review-due.html"}
+    assert not any(page.startswith("training/scenarios/") for page in pages)
+    assert not any(doc["title"] in {"Related entries", "Related tools"} for doc in index["docs"])
