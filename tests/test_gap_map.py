@@ -16,7 +16,7 @@ from apkb.vocabulary import vocabularies
 from conftest import REPO
 
 SVG = "{http://www.w3.org/2000/svg}"
-SVG_BLOCK = re.compile(r"<svg\b[^>]*\brole=\"img\".*?</svg>", re.DOTALL)
+SVG_BLOCK = re.compile(r"<svg\b[^>]*\brole=\"group\".*?</svg>", re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def section(content: str, heading: str, until: str) -> str:
     return content[start:content.index(until, start)]
 
 
-def test_both_views_are_labelled_images_that_scale_to_the_page(catalog: Catalog) -> None:
+def test_both_views_are_labelled_groups_that_scale_to_the_page(catalog: Catalog) -> None:
     found = views(page_of(catalog))
     assert set(found) == {"Tools and the risk factors they address", "Tools by effect and certainty"}
     for svg in found.values():

@@ -155,9 +155,10 @@ def _add(
 
 
 def _svg(width: int, height: int, name: str, title: str, desc: str) -> ET.Element:
-    """An SVG root that scales to its box, labelled for assistive technology by its title and description."""
+    """An SVG root that scales to its box, labelled for assistive technology by its title and description. It is a
+    group, not an image: an image's content is hidden from assistive technology, and each tool in it is a link."""
     svg = ET.Element("svg", {
-        "xmlns": SVG_NS, "viewBox": f"0 0 {width} {height}", "width": "100%", "role": "img",
+        "xmlns": SVG_NS, "viewBox": f"0 0 {width} {height}", "width": "100%", "role": "group",
         "aria-labelledby": f"{name}-title {name}-desc", "class": f"apkb-gapmap__svg apkb-gapmap__svg--{name}",
         "preserveAspectRatio": "xMinYMin meet", "style": f"min-width: {round(width * MIN_SCALE)}px",
     })
