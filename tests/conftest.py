@@ -1,18 +1,29 @@
-"""Shared fixtures: the repository, the small fixture knowledge base, and a CLI runner."""
+"""Shared fixtures: the repository, the small fixture knowledge base, a CLI runner, and the real-browser tests'
+fixtures (the built site from a local server and from file://, tracked pages, screenshots of failures)."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
 
+from apkb.catalog import Catalog
 from apkb.cli import main
+from apkb.model import Tool
+from apkb.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -53,9 +64,11 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-# --- real-browser tests: Debian's Chromium driven by Playwright, offline, from file:// ------------------
+# --- real-browser tests: Debian's Chromium driven by Playwright, offline, from file:// or a local server -------
 
 CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
+Page = Any
+"""A Playwright page (playwright is imported only when a browser is available)."""
 
 
 def _browser_missing() -> str | None:
@@ -96,3 +109,260 @@ def offline_page(browser: Any) -> Iterator[Any]:
     assert errors == [], errors
     assert all(url.startswith("file://") for url in requests), requests
     context.close()
+
+
+# --- the built site in both of the ways readers open it: from a web server, and from its folder (file://) ------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves the files of one folder without logging each request."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the name http.server uses
+        pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser closing a connection early is not an error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="session")
+def site_server(real_site: Path) -> Iterator[str]:
+    """The session's built site served over HTTP on 127.0.0.1, on a free port; yields its base URL (ending in /)."""
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(real_site)))
+    thread = threading.Thread(target=server.serve_forever, name="apkb-site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@dataclass(frozen=True)
+class SiteUnderTest:
+    """The built site as a browser opens it. There is one build (with Material's offline plugin); ``mode`` says
+    how it is opened: "http" from site_server, or "file" straight from its folder, as from a USB stick."""
+
+    mode: str
+    root: Path
+    base: str
+    """The URL of the site's folder, ending in /."""
+
+    def url(self, path: str = "") -> str:
+        """The URL of a page of the site, e.g. ``url("toolkit/mediation.html#sources")``."""
+        return self.base + path.lstrip("/")
+
+    def path_of(self, url: str) -> str:
+        """The path inside the site that ``url`` opens, without its query or fragment ("" if not in the site)."""
+        bare = url.split("#", 1)[0].split("?", 1)[0]
+        return bare[len(self.base):] if bare.startswith(self.base) else ""
+
+    def is_local(self, url: str) -> bool:
+        """Whether a request for ``url`` stays on the site: on the local server in http mode; a file:// URL in the
+        site's folder in file mode (a root-relative link would point outside it, and break from a USB stick)."""
+        if self.mode == "file":
+            return url.startswith(self.base)
+        parts, base = urlsplit(url), urlsplit(self.base)
+        return parts.scheme == base.scheme and parts.netloc == base.netloc
+
+
+@pytest.fixture(params=["http", "file"])
+def site(request: pytest.FixtureRequest, real_site: Path) -> SiteUnderTest:
+    """The session's built site, once from the local web server and once from file://."""
+    if request.param == "http":
+        return SiteUnderTest("http", real_site, request.getfixturevalue("site_server"))
+    return SiteUnderTest("file", real_site, real_site.as_uri() + "/")
+
+
+@dataclass
+class TrackedBrowser:
+    """Opens browser contexts for one test on ``site`` and records every request and uncaught script error in them.
+
+    In file mode a context has the network off. In http mode it must reach the local server, so it stays online,
+    but a route aborts every request that is not for the local server (and records it as a violation)."""
+
+    browser: Any
+    site: SiteUnderTest
+    contexts: list[Any] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def new_context(self, **options: Any) -> Any:
+        context = self.browser.new_context(offline=self.site.mode == "file", **options)
+        self.contexts.append(context)
+        context.on("request", self._requested)
+        context.on("page", self._watch)
+        if self.site.mode == "http":
+            context.route("**/*", self._route)
+        return context
+
+    def new_page(self, **options: Any) -> Page:
+        """A page in a context of its own; ``options`` go to ``browser.new_context`` (e.g. ``viewport``)."""
+        return self.new_context(**options).new_page()
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page still open in the contexts this test opened."""
+        return [page for context in self.contexts for page in context.pages if not page.is_closed()]
+
+    def problems(self) -> list[str]:
+        found = [f"request outside the site: {url}" for url in dict.fromkeys(self.outside)]
+        return found + [f"uncaught script error: {error}" for error in self.errors]
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        self.contexts.clear()
+
+    def _requested(self, request: Any) -> None:
+        self.requests.append(request.url)
+        if not self.site.is_local(request.url):
+            self.outside.append(request.url)
+
+    def _route(self, route: Any) -> None:
+        if self.site.is_local(route.request.url):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def _watch(self, page: Any) -> None:
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+
+@pytest.fixture
+def tracked_browser(browser: Any, site: SiteUnderTest, request: pytest.FixtureRequest) -> Iterator[TrackedBrowser]:
+    """Contexts on ``site`` for this test. At teardown it fails if any page in them requested anything outside
+    the site (another host in http mode, anything but the site's files in file mode) or threw an uncaught error,
+    after saving a screenshot of each open page."""
+    tracked = TrackedBrowser(browser, site)
+    yield tracked
+    try:
+        problems = tracked.problems()
+        if problems:
+            shots = save_screenshots(tracked.pages, f"{request.node.nodeid} teardown")
+            pytest.fail("\n".join([*problems, *(f"screenshot: {shot}" for shot in shots)]), pytrace=False)
+    finally:
+        tracked.close()
+
+
+@pytest.fixture
+def tracked_page(tracked_browser: TrackedBrowser) -> Page:
+    """A page on ``site`` (both modes), checked at teardown by tracked_browser: nothing left the site and no
+    script failed."""
+    return tracked_browser.new_page()
+
+
+# --- screenshots of failing browser tests -----------------------------------------------------------------------
+
+
+def artifacts_dir() -> Path:
+    """Where screenshots of failures go: $APKB_ARTIFACTS if set, else test-artifacts/screenshots/ in the repository."""
+    chosen = os.environ.get("APKB_ARTIFACTS")
+    return Path(chosen).resolve() if chosen else REPO / "test-artifacts" / "screenshots"
+
+
+def save_screenshots(pages: list[Page], name: str) -> list[str]:
+    """A full-page screenshot of each page, named after the test; returns the paths (or why one could not be taken)."""
+    if not pages:
+        return []
+    folder = artifacts_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("_")
+    saved = []
+    for number, page in enumerate(pages, start=1):
+        path = folder / (f"{stem}.png" if number == 1 else f"{stem}-{number}.png")
+        try:
+            page.screenshot(path=str(path), full_page=True, timeout=15_000)
+        except Exception as error:  # noqa: BLE001 - the test's own failure matters more than the screenshot's
+            saved.append(f"(no screenshot of {page.url}: {error})")
+        else:
+            saved.append(str(path))
+    return saved
+
+
+def _is_page(value: object) -> bool:
+    return type(value).__name__ == "Page" and type(value).__module__.startswith("playwright")
+
+
+def _open_pages(item: pytest.Item) -> list[Page]:
+    """The browser pages a test was using: those of its page fixtures and its tracked contexts, else any open page."""
+    funcargs: dict[str, Any] = getattr(item, "funcargs", {})
+    pages: list[Page] = []
+    for value in funcargs.values():
+        if isinstance(value, TrackedBrowser):
+            pages += value.pages
+        elif _is_page(value) and not value.is_closed():
+            pages += [opened for opened in value.context.pages if not opened.is_closed()]
+    if not pages and "browser" in funcargs:
+        pages = [page for context in funcargs["browser"].contexts for page in context.pages if not page.is_closed()]
+    return list({id(page): page for page in pages}.values())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    """When a browser test fails, save a full-page screenshot of its pages and name the file in the report."""
+    report = yield
+    if report.when == "call" and report.failed:
+        shots = save_screenshots(_open_pages(item), item.nodeid)
+        if shots:
+            report.sections.append(("screenshot of the failure", "\n".join(shots)))
+    return report
+
+
+# --- helpers shared by the browser tests --------------------------------------------------------------------------
+
+SCENARIOS = ["pre-election-hate-speech", "ethnic-cleansing-conflict-zone", "ngo-media-expulsion"]
+"""Training scenarios (docs/training/scenarios/<id>.yml) whose profiles the recommender tests run."""
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The repository's knowledge base, validated."""
+    report = validate(REPO)
+    assert report.ok, report.problems
+    return report.catalog
+
+
+def by_title(tools: list[Tool]) -> list[str]:
+    """Tool ids in the catalogue's default order: by title."""
+    return [tool.id for tool in sorted(tools, key=lambda tool: (tool.title.lower(), tool.id))]
+
+
+def heading(page: Page) -> str:
+    """The text of the page's h1, without its permalink."""
+    return page.eval_on_selector(
+        ".md-content h1",
+        """h => Array.from(h.childNodes).filter(n => !(n.classList && n.classList.contains('headerlink')))
+                 .map(n => n.textContent).join('').trim()""",
+    )
+
+
+def shown_tools(page: Page) -> list[str]:
+    """The ids of the tools the recommender page lists, best first."""
+    return page.eval_on_selector_all("#apkb-results li.apkb-result", "items => items.map(i => i.dataset.toolId)")
+
+
+def catalogue_rows(page: Page) -> list[str]:
+    """The ids of the catalogue rows a reader sees, top to bottom."""
+    return page.eval_on_selector_all(
+        "#apkb-catalogue tbody tr", "rows => rows.filter(r => r.getClientRects().length > 0).map(r => r.dataset.id)"
+    )
+
+
+@functools.cache
+def _cli_top(scenario: Path, count: int) -> tuple[str, ...]:
+    result = run_cli("--root", str(REPO), "recommend", str(scenario), "--format", "json", "--top", str(count))
+    return tuple(item["id"] for item in json.loads(result.stdout)["results"])
+
+
+def cli_top(scenario: Path, count: int = 5) -> list[str]:
+    """The ids ``apkb recommend --format json --top <count>`` gives for a profile file, best first."""
+    return list(_cli_top(scenario, count))

@@ -1,5 +1,5 @@
-"""The catalogue page: the table every reader gets, and its filters and sorting in headless Chromium, from
-file:// with the network off."""
+"""The catalogue page: the table every reader gets, and its filters and sorting in headless Chromium, from the
+local web server and from file:// with the network off (the ``site`` fixture runs each browser test both ways)."""
 
 from __future__ import annotations
 
@@ -12,25 +12,13 @@ import pytest
 
 from apkb.catalog import Catalog
 from apkb.model import Tool
-from apkb.validate import validate
 from apkb.vocabulary import vocabularies
-from conftest import REPO
+from conftest import SiteUnderTest, by_title, catalogue_rows
 
 Page = Any
 """A Playwright page (playwright is imported only when a browser is available)."""
 
 FILTERS = ["category", "stage", "rf", "strategy", "effect", "certainty", "certainty-min", "q"]
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    report = validate(REPO)
-    assert report.ok, report.problems
-    return report.catalog
-
-
-def by_title(tools: list[Tool]) -> list[str]:
-    return [tool.id for tool in sorted(tools, key=lambda tool: (tool.title.lower(), tool.id))]
 
 
 # --- without a browser: the table the page is built with ---------------------------------------------------
@@ -73,17 +61,10 @@ def test_the_built_table_lists_every_tool_with_a_working_link(real_site: Path, c
 
 
 @pytest.fixture
-def page(offline_page: Page, real_site: Path) -> Iterator[Page]:
-    """The catalogue, offline; the offline_page fixture checks that no script failed and nothing left the site."""
-    offline_page.goto((real_site / "catalogue.html").as_uri())
-    yield offline_page
-
-
-def shown(page: Page) -> list[str]:
-    """The ids of the rows a reader sees, top to bottom."""
-    return page.eval_on_selector_all(
-        "#apkb-catalogue tbody tr", "rows => rows.filter(r => r.getClientRects().length > 0).map(r => r.dataset.id)"
-    )
+def page(tracked_page: Page, site: SiteUnderTest) -> Iterator[Page]:
+    """The catalogue in both modes; tracked_page checks that no script failed and nothing left the site."""
+    tracked_page.goto(site.url("catalogue.html"))
+    yield tracked_page
 
 
 def controls(page: Page) -> dict[str, str]:
@@ -126,21 +107,21 @@ def test_filters_show_exactly_the_matching_tools_and_a_link_restores_them(
     total = len(catalog.tools)
     expected = by_title([tool for tool in catalog.tools.values() if wanted(tool)])
     assert 0 < len(expected) < total, "a combination that tells matching tools from the rest"
-    assert shown(page) == by_title(list(catalog.tools.values()))
+    assert catalogue_rows(page) == by_title(list(catalog.tools.values()))
     for name, value in chosen.items():
         if name == "q":
             page.focus("#cat-q")
             page.keyboard.type(value)
         else:
             page.select_option(f"#cat-{name}", value)
-    assert shown(page) == expected
+    assert catalogue_rows(page) == expected
     assert count(page) == f"Showing {len(expected)} of {total} tools"
     state = controls(page)
     assert state == {name: chosen.get(name, "") for name in FILTERS}
     other = page.context.new_page()
     other.goto(page.url)
     assert "#" in page.url and controls(other) == state, "the link restores every control"
-    assert shown(other) == expected and count(other) == count(page)
+    assert catalogue_rows(other) == expected and count(other) == count(page)
 
 
 def _ranks(page: Page, catalog: Catalog, key: str) -> list[int]:
@@ -151,7 +132,7 @@ def _ranks(page: Page, catalog: Catalog, key: str) -> list[int]:
         "cost": lambda t: v.cost.rank(t.cost),
         "time": lambda t: v.time_to_effect.rank(t.time_to_effect),
     }
-    return [rank[key](catalog.tools[tool_id]) for tool_id in shown(page)]
+    return [rank[key](catalog.tools[tool_id]) for tool_id in catalogue_rows(page)]
 
 
 def _aria_sort(page: Page) -> dict[str, Any]:
@@ -175,10 +156,12 @@ def test_sorting_follows_the_vocabulary_order_both_ways(page: Page, catalog: Cat
     assert page.url.endswith(f"#sort={key}-desc")
 
 
-def test_a_hashed_link_sets_the_controls_the_order_and_the_rows(page: Page, catalog: Catalog, real_site: Path) -> None:
-    page.goto((real_site / "catalogue.html").as_uri() + "#stage=prevention&certainty-min=moderate&sort=certainty-desc")
+def test_a_hashed_link_sets_the_controls_the_order_and_the_rows(
+    page: Page, catalog: Catalog, site: SiteUnderTest
+) -> None:
+    page.goto(site.url("catalogue.html#stage=prevention&certainty-min=moderate&sort=certainty-desc"))
     expected = [t for t in catalog.tools.values() if "prevention" in t.stages and _certainty_at_least(t, "moderate")]
-    assert sorted(shown(page)) == sorted(t.id for t in expected)
+    assert sorted(catalogue_rows(page)) == sorted(t.id for t in expected)
     assert controls(page)["stage"] == "prevention" and controls(page)["certainty-min"] == "moderate"
     assert _aria_sort(page) == {"certainty": "descending"}
 
@@ -187,15 +170,15 @@ def test_the_page_follows_a_changed_hash_and_clear_filters_shows_every_tool(page
     page.evaluate("location.hash = '#category=programme&effect=unknown'")
     page.wait_for_function("document.getElementById('cat-effect').value === 'unknown'")
     expected = [t for t in catalog.tools.values() if t.category == "programme" and t.evidence.effect == "unknown"]
-    assert shown(page) == by_title(expected)
+    assert catalogue_rows(page) == by_title(expected)
     page.click("#cat-clear")
-    assert shown(page) == by_title(list(catalog.tools.values()))
+    assert catalogue_rows(page) == by_title(list(catalog.tools.values()))
     assert controls(page) == dict.fromkeys(FILTERS, "")
     assert "#" not in page.url or page.url.endswith("#")
 
 
-def test_unknown_values_in_the_hash_are_ignored(page: Page, catalog: Catalog, real_site: Path) -> None:
-    page.goto((real_site / "catalogue.html").as_uri() + "#category=nonsense&rf=RF99&sort=colour-up&stage=response")
+def test_unknown_values_in_the_hash_are_ignored(page: Page, catalog: Catalog, site: SiteUnderTest) -> None:
+    page.goto(site.url("catalogue.html#category=nonsense&rf=RF99&sort=colour-up&stage=response"))
     assert controls(page) == {**dict.fromkeys(FILTERS, ""), "stage": "response"}
     assert page.url.endswith("#stage=response"), "the address keeps only what the page shows"
 
@@ -208,11 +191,3 @@ def test_every_control_has_a_label_and_the_count_is_announced(page: Page) -> Non
     assert unlabelled == []
     assert page.is_visible("#apkb-catalogue-filters"), "the script shows the form"
     assert page.get_attribute("#apkb-catalogue-count", "aria-live") == "polite"
-
-
-def test_the_page_fits_a_phone_without_sideways_scrolling(browser: Any, real_site: Path) -> None:
-    context = browser.new_context(offline=True, viewport={"width": 375, "height": 800})
-    phone = context.new_page()
-    phone.goto((real_site / "catalogue.html").as_uri())
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    context.close()

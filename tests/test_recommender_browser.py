@@ -1,30 +1,24 @@
-"""The "Recommend tools" page in headless Chromium, from file:// with the network off, as an officer uses it."""
+"""The "Recommend tools" page in headless Chromium, as an officer uses it: from the local web server and from
+file:// with the network off (the ``site`` fixture runs each test both ways)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from apkb.profile import Profile, load_profile
 from apkb.recommend import profile_fragment
-from conftest import REPO, run_cli
+from conftest import REPO, SCENARIOS, SiteUnderTest, cli_top, shown_tools
 
-SCENARIOS = ["pre-election-hate-speech", "ethnic-cleansing-conflict-zone", "ngo-media-expulsion"]
 Page = Any
 """A Playwright page (playwright is imported only when a browser is available)."""
 
 
 @pytest.fixture
-def page(offline_page: Page) -> Page:
-    """An offline page; the offline_page fixture checks that no script failed and nothing left the site."""
-    return offline_page
-
-
-def shown_tools(page: Page) -> list[str]:
-    return page.eval_on_selector_all("#apkb-results li.apkb-result", "items => items.map(i => i.dataset.toolId)")
+def page(tracked_page: Page) -> Page:
+    """A page on the site in both modes; tracked_page checks that no script failed and nothing left the site."""
+    return tracked_page
 
 
 def form_state(page: Page) -> dict[str, Any]:
@@ -51,17 +45,10 @@ def expected_state(profile: Profile) -> dict[str, Any]:
     }
 
 
-def cli_top(scenario: Path, count: int = 5) -> list[str]:
-    result = run_cli("--root", str(REPO), "recommend", str(scenario), "--format", "json", "--top", str(count))
-    return [item["id"] for item in json.loads(result.stdout)["results"]]
-
-
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
-def test_a_scenarios_link_opens_the_same_top_five_as_the_cli_offline(
-    page: Page, real_site: Path, scenario_id: str
-) -> None:
+def test_a_scenarios_link_opens_the_same_top_five_as_the_cli(page: Page, site: SiteUnderTest, scenario_id: str) -> None:
     scenario = REPO / "docs" / "training" / "scenarios" / f"{scenario_id}.yml"
-    page.goto((real_site / "training" / "scenarios" / f"{scenario_id}.html").as_uri())
+    page.goto(site.url(f"training/scenarios/{scenario_id}.html"))
     page.click("text=Open this scenario in the recommender")
     page.wait_for_selector("#apkb-results li.apkb-result")
     page.select_option("#c-top", "5")
@@ -71,8 +58,8 @@ def test_a_scenarios_link_opens_the_same_top_five_as_the_cli_offline(
     assert state == expected_state(load_profile(scenario)), "the link restores the form exactly"
 
 
-def test_changing_the_form_updates_the_results_and_the_link_restores_it(page: Page, real_site: Path) -> None:
-    page.goto((real_site / "recommend.html").as_uri())
+def test_changing_the_form_updates_the_results_and_the_link_restores_it(page: Page, site: SiteUnderTest) -> None:
+    page.goto(site.url("recommend.html"))
     page.wait_for_selector("#apkb-results li.apkb-result")
     page.focus("#rf-RF11")
     page.keyboard.press("ArrowDown")
@@ -96,31 +83,22 @@ def test_changing_the_form_updates_the_results_and_the_link_restores_it(page: Pa
     assert shown_tools(other) == top
 
 
-def test_the_link_python_writes_is_read_back_by_the_page(page: Page, real_site: Path) -> None:
+def test_the_link_python_writes_is_read_back_by_the_page(page: Page, site: SiteUnderTest) -> None:
     profile = Profile.model_validate({
         "stage": "mitigation", "risk_factors": {"RF04": 2, "RF08": 3}, "situations": ["election"],
         "constraints": {"time_horizon": "weeks", "budget": "low", "actors_available": ["embassy", "media"]},
     })
-    page.goto((real_site / "recommend.html").as_uri() + "#" + profile_fragment(profile))
+    page.goto(site.url("recommend.html#" + profile_fragment(profile)))
     page.wait_for_selector("#apkb-results li.apkb-result")
     state = form_state(page)
     state["actors"] = sorted(state["actors"])
     assert state == expected_state(profile)
 
 
-def test_every_control_has_a_label(page: Page, real_site: Path) -> None:
-    page.goto((real_site / "recommend.html").as_uri())
+def test_every_control_has_a_label(page: Page, site: SiteUnderTest) -> None:
+    page.goto(site.url("recommend.html"))
     unlabelled = page.evaluate(
         """() => Array.from(document.querySelectorAll('#apkb-recommender input, #apkb-recommender select'))
              .filter(el => el.labels.length === 0).map(el => el.name)"""
     )
     assert unlabelled == []
-
-
-def test_the_page_fits_a_phone_without_sideways_scrolling(browser: Any, real_site: Path) -> None:
-    context = browser.new_context(offline=True, viewport={"width": 375, "height": 800})
-    phone = context.new_page()
-    phone.goto((real_site / "recommend.html").as_uri() + "#stage=response&rf=33232323332332&top=all")
-    phone.wait_for_selector("#apkb-results li.apkb-result")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    context.close()
