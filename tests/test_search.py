@@ -8,12 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_SITE, REPO, run_cli
 
 from apkb import search
 from apkb.catalog import Catalog
+from apkb.related import linked_ids, related_entries
 from apkb.render import render_pages
 from apkb.validate import validate
-from conftest import FIXTURE_SITE, REPO, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +130,12 @@ def test_a_failed_build_leaves_the_previous_index_in_use(tmp_path: Path, monkeyp
 
 
 def test_related_entries_are_capped_and_leave_out_self_and_explicit_links(catalog: Catalog) -> None:
-    related = search.related_entries(catalog)
+    related = related_entries(catalog)
     assert set(related) == {entry.id for entry in catalog.entries()}
     for entry in catalog.entries():
         ids = related[entry.id]
         assert 0 < len(ids) <= 5 and entry.id not in ids and len(set(ids)) == len(ids), entry.id
-        assert not set(ids) & search._linked(catalog, entry), entry.id
+        assert not set(ids) & linked_ids(catalog, entry), entry.id
 
 
 def test_every_tool_page_shows_related_entries(catalog: Catalog) -> None:

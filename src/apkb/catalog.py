@@ -41,6 +41,15 @@ class Catalog:
                 tool = self.tool(use.tool)
                 if tool is not None:
                     self._uses.setdefault(tool.id, []).append(LessonUse(lesson, use))
+        # Links are declared on either side; both directions are indexed once, so that looking them up costs
+        # the same however many tools there are (scanning every tool per lookup made builds quadratic).
+        self._links: dict[str, dict[str, set[str]]] = {"related": {}, "combines_with": {}}
+        for field, links in self._links.items():
+            for tool in self.tools.values():
+                for other in {self.aliases.get(i, i) for i in getattr(tool, field)}:
+                    if other in self.tools and other != tool.id:
+                        links.setdefault(tool.id, set()).add(other)
+                        links.setdefault(other, set()).add(tool.id)
 
     def entries(self) -> Iterator[Entry]:
         """Every tool, then every lesson, each in id order."""
@@ -73,13 +82,8 @@ class Catalog:
         return self._linked(tool, "combines_with")
 
     def _linked(self, tool: Tool, field: str) -> list[Tool]:
-        ids = self._resolved(tool, field)
-        ids |= {other.id for other in self.tools.values() if tool.id in self._resolved(other, field)}
-        ids.discard(tool.id)
-        return sorted((self.tools[i] for i in ids if i in self.tools), key=lambda t: t.title)
-
-    def _resolved(self, tool: Tool, field: str) -> set[str]:
-        return {self.aliases.get(i, i) for i in getattr(tool, field)}
+        ids = self._links[field].get(tool.id, set())
+        return sorted((self.tools[i] for i in ids), key=lambda t: (t.title, t.id))
 
     @classmethod
     def build(cls, entries: Iterable[Entry], failed_ids: Iterable[str] = ()) -> tuple[Catalog, list[Problem]]:

@@ -25,8 +25,8 @@ from apkb.ewp import load_mapping
 from apkb.modules import TrainingModule
 from apkb.page import Page
 from apkb.recommend import engine_data, profile_fragment, recommend, scoring_spec
+from apkb.related import related_entries
 from apkb.scenarios import Scenario
-from apkb.search import related_entries
 from apkb.templates_env import template_environment
 from apkb.vocabulary import vocabularies
 

@@ -2,8 +2,7 @@
 
 The index lives in a cache folder. Each build goes into a new folder named for a fingerprint of the entry
 files; a small pointer file then switches to it with an atomic rename, so a reader never sees a half-built
-index and a failed build leaves the previous one in use. The same schema, built in memory, gives every page
-its "related entries" at site-build time.
+index and a failed build leaves the previous one in use.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from typing import Any
 from whoosh import highlight, index, qparser
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
@@ -335,33 +333,3 @@ def search_index(
         facets = _facets(hit.fields() for hit in results)
         suggestion = suggest(searcher, text)
         return Results(text, len(results), hits, facets, suggestion)
-
-
-# --- related entries at build time ---------------------------------------------------------------------
-
-
-def related_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
-    """For each entry, up to ``limit`` entries most like it in words, leaving out those it already links."""
-    # whoosh's in-memory writer spills to <tempdir>/<indexname>.tmp; a unique name keeps parallel builds apart.
-    ix = RamStorage().create_index(schema(), indexname=f"related-{uuid.uuid4().hex}")
-    _fill(ix, catalog)
-    related: dict[str, list[str]] = {}
-    with ix.searcher() as searcher:
-        for entry in catalog.entries():
-            linked = _linked(catalog, entry) | {entry.id}
-            number = searcher.document_number(id=entry.id)
-            found = searcher.more_like(number, "body", top=limit + len(linked), numterms=40)
-            related[entry.id] = [hit["id"] for hit in found if hit["id"] not in linked][:limit]
-    return related
-
-
-def _linked(catalog: Catalog, entry: Entry) -> set[str]:
-    """The ids an entry's page already links explicitly."""
-    if isinstance(entry, Tool):
-        return (
-            {t.id for t in catalog.related(entry)}
-            | {t.id for t in catalog.combinations(entry)}
-            | {use.lesson.id for use in catalog.lessons_using(entry.id)}
-        )
-    assert isinstance(entry, Lesson)
-    return {use.tool for use in entry.tools_used}
