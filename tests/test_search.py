@@ -142,3 +142,29 @@ def test_every_tool_page_shows_related_entries(catalog: Catalog) -> None:
     pages = {page.path: page.content for page in render_pages(catalog)}
     for tool in catalog.tools.values():
         assert "## Related entries" in pages[f"toolkit/{tool.id}.md"], tool.id
+
+
+def test_a_refresh_reindexes_only_what_changed_and_never_loads_the_catalog_when_fresh(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_SITE, kb)
+    cache = tmp_path / "cache"
+
+    def load() -> Catalog:
+        return validate(kb).catalog
+
+    def refuse() -> Catalog:
+        raise AssertionError("the catalog must not be loaded when the index is up to date or only updated")
+
+    folder, done = search.fresh_index(kb, cache, load)
+    assert done == "built"
+    assert search.fresh_index(kb, cache, refuse) == (folder, "fresh")
+    added = kb / "toolkit" / "diplomatic" / "example-quokka.md"
+    added.write_text((kb / "toolkit" / "diplomatic" / "example-envoy.md").read_text(encoding="utf-8")
+                     .replace("id: example-envoy", "id: example-quokka").replace("Example envoy", "Quokka envoy"),
+                     encoding="utf-8")
+    assert search.fresh_index(kb, cache, refuse) == (folder, "updated")
+    assert [hit.id for hit in search.search_index(folder, "quokka").hits] == ["example-quokka"]
+    added.unlink()
+    assert search.fresh_index(kb, cache, refuse) == (folder, "updated")
+    assert search.search_index(folder, "quokka").total == 0
+    assert search.search_index(folder, "envoy").total >= 1

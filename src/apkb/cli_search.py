@@ -94,9 +94,9 @@ def search_command(
         "effect": effect, "certainty": certainty, "kind": kind,
     }
     try:
-        folder, rebuilt = fresh_index(_catalog(root), root, _cache(root, cache_dir))
-        if rebuilt and output_format == "text":
-            click.echo("(the search index was out of date and has been rebuilt)", err=True)
+        folder, done = fresh_index(root, _cache(root, cache_dir), lambda: _catalog(root))
+        if done != "fresh" and output_format == "text":
+            click.echo(f"(the search index was out of date and has been {done})", err=True)
         results = search_index(folder, query, filters, limit)
     except QueryError as error:
         click.echo(f"error: {error}", err=True)

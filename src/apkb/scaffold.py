@@ -122,7 +122,7 @@ def similar_entries(root: Path, kind: str, title: str, catalog: Catalog | None =
     if words and entries:
         query = " ".join(f"{field}:{word}" for word in words for field in ("title", "summary"))
         try:
-            folder, _ = fresh_index(catalog, root, default_cache_dir(root))
+            folder, _ = fresh_index(root, default_cache_dir(root), lambda: catalog)
             results = search_index(folder, query, {"kind": kind}, limit=20)
         except (QueryError, OSError):
             results = None

@@ -8,12 +8,13 @@ index and a failed build leaves the previous one in use.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from apkb.load import Entry, entry_files
 from apkb.model import Lesson, Tool
 from apkb.urls import html_path, lesson_page, tool_page
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 """Bump when the schema changes, so that old cached indexes are rebuilt."""
 
 POINTER = "CURRENT"
@@ -54,6 +55,7 @@ def schema() -> Schema:
     stemmed = StemmingAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
+        path=ID,
         kind=ID(stored=True),
         title=TEXT(stored=True, analyzer=stemmed, field_boost=4.0),
         summary=TEXT(stored=True, analyzer=stemmed, field_boost=2.0),
@@ -102,28 +104,42 @@ def document(entry: Entry, url: str) -> dict[str, Any]:
     return fields
 
 
-def _documents(catalog: Catalog) -> Iterator[dict[str, Any]]:
-    for tool in catalog.tools.values():
-        yield document(tool, html_path(tool_page(tool.id)))
-    for lesson in catalog.lessons.values():
-        yield document(lesson, html_path(lesson_page(lesson.id)))
+def _document_of(entry: Entry, root: Path) -> dict[str, Any]:
+    """An entry's fields, with its file's path relative to ``root`` so that a refresh can replace it."""
+    url = html_path(tool_page(entry.id) if isinstance(entry, Tool) else lesson_page(entry.id))
+    fields = document(entry, url)
+    if entry.path is not None:
+        fields["path"] = entry.path.resolve().relative_to(root.resolve()).as_posix()
+    return fields
 
 
-def _fill(ix: index.Index, catalog: Catalog) -> None:
+def _fill(ix: index.Index, catalog: Catalog, root: Path) -> None:
     writer = ix.writer()
-    for fields in _documents(catalog):
-        writer.add_document(**fields)
+    for entry in catalog.entries():
+        writer.add_document(**_document_of(entry, root))
     writer.commit()
 
 
 # --- the cached index on disk ----------------------------------------------------------------------------
 
 
+MANIFEST = "manifest.json"
+"""Beside each index: the hash of every entry file it holds, so that a refresh re-indexes only what changed."""
+
+
+def file_hashes(root: Path) -> dict[str, str]:
+    """The sha256 of every entry file, by its path relative to ``root``."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in entry_files(root)
+    }
+
+
 def fingerprint(root: Path) -> str:
-    """A hash of every entry file's path and bytes, and of the index format: it changes when any entry does."""
+    """A hash of every entry file and of the index format: it changes when any entry does."""
     digest = hashlib.sha256(f"apkb {__version__} index {INDEX_FORMAT}\n".encode())
-    for path in entry_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, file_hash in sorted(file_hashes(root).items()):
+        digest.update(f"{name}\0{file_hash}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -135,33 +151,40 @@ def default_cache_dir(root: Path) -> Path:
 
 @dataclass
 class IndexState:
-    """What is in the cache: the folder in use and the fingerprint it was built from."""
+    """What is in the cache: the folder in use and the entry files it holds, with their hashes."""
 
     folder: Path | None
-    fingerprint: str | None
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def current_index(cache: Path) -> IndexState:
-    """The index the pointer file names, if it exists."""
-    pointer = cache / POINTER
+    """The index the pointer file names, if it exists and was built by this version of the format."""
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except OSError:
-        return IndexState(None, None)
-    folder = cache / name
-    if not name or not folder.is_dir() or not index.exists_in(str(folder)):
-        return IndexState(None, None)
-    return IndexState(folder, name.removeprefix("index-").split("-")[0])
+        name = (cache / POINTER).read_text(encoding="utf-8").strip()
+        folder = cache / name
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return IndexState(None)
+    if manifest.get("format") != [__version__, INDEX_FORMAT] or not index.exists_in(str(folder)):
+        return IndexState(None)
+    return IndexState(folder, dict(manifest["files"]))
+
+
+def _write_manifest(folder: Path, files: dict[str, str]) -> None:
+    temporary = folder / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
+    temporary.write_text(json.dumps({"format": [__version__, INDEX_FORMAT], "files": files}), encoding="utf-8")
+    os.replace(temporary, folder / MANIFEST)
 
 
 def build_index(catalog: Catalog, root: Path, cache: Path) -> Path:
     """Build a fresh index beside the current one, then switch the pointer to it atomically."""
     cache.mkdir(parents=True, exist_ok=True)
-    name = f"index-{fingerprint(root)}-{uuid.uuid4().hex[:8]}"
+    name = f"index-{uuid.uuid4().hex[:12]}"
     building = cache / f".{name}.building"
     try:
         building.mkdir()
-        _fill(index.create_in(str(building), schema()), catalog)
+        _fill(index.create_in(str(building), schema()), catalog, root)
+        _write_manifest(building, file_hashes(root))
         building.rename(cache / name)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -175,12 +198,41 @@ def build_index(catalog: Catalog, root: Path, cache: Path) -> Path:
     return cache / name
 
 
-def fresh_index(catalog: Catalog, root: Path, cache: Path) -> tuple[Path, bool]:
-    """The cached index, rebuilt first if any entry changed since it was built. Returns (folder, rebuilt)."""
+def update_index(state: IndexState, root: Path, current: dict[str, str]) -> None:
+    """Re-index only the entry files that were added, changed or removed since ``state`` was written.
+    whoosh commits atomically: readers see the old index until the new generation is complete."""
+    from apkb.load import load_entry
+
+    assert state.folder is not None
+    changed = sorted(name for name, file_hash in current.items() if state.files.get(name) != file_hash)
+    removed = sorted(name for name in state.files if name not in current)
+    writer = index.open_dir(str(state.folder)).writer()
+    try:
+        for name in (*changed, *removed):
+            writer.delete_by_term("path", name)
+        for name in changed:
+            entry, _ = load_entry(root / name, root)
+            if entry is not None:
+                writer.add_document(**_document_of(entry, root))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    _write_manifest(state.folder, current)
+
+
+def fresh_index(root: Path, cache: Path, load_catalog: Callable[[], Catalog]) -> tuple[Path, str]:
+    """The cached index, brought up to date: untouched if no entry changed, updated in place for the entries
+    that did, or built afresh (calling ``load_catalog``) when there is none. Returns (folder, what was done):
+    "fresh", "updated" or "built"."""
     state = current_index(cache)
-    if state.folder is not None and state.fingerprint == fingerprint(root):
-        return state.folder, False
-    return build_index(catalog, root, cache), True
+    current = file_hashes(root)
+    if state.folder is not None:
+        if state.files == current:
+            return state.folder, "fresh"
+        update_index(state, root, current)
+        return state.folder, "updated"
+    return build_index(load_catalog(), root, cache), "built"
 
 
 # --- queries ------------------------------------------------------------------------------------------
