@@ -10,7 +10,7 @@ floats is compensated since 3.12, which JavaScript's ``+`` is not).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
@@ -124,19 +124,35 @@ def profile_data(profile: Profile) -> dict[str, Any]:
 
 @dataclass
 class Scored:
-    """One tool's place in a recommendation."""
+    """One tool's place in a recommendation. Its words (reasons, shortfalls, cautions) are written when first
+    asked for: a page shows a few tools, and writing them for thousands would cost more than the scoring."""
 
     tool: dict[str, Any]
     parts: dict[str, float]
     total: float
-    reasons: list[str] = field(default_factory=list)
-    shortfalls: list[str] = field(default_factory=list)
-    cautions: list[dict[str, str]] = field(default_factory=list)
-    rank: int = 0
+    rank: int
+    data: dict[str, Any] = field(repr=False)
+    profile: dict[str, Any] = field(repr=False)
 
     @property
     def id(self) -> str:
         return str(self.tool["id"])
+
+    @cached_property
+    def _words(self) -> tuple[list[str], list[str]]:
+        return _reasons(self.data, self.tool, self.profile)
+
+    @property
+    def reasons(self) -> list[str]:
+        return self._words[0]
+
+    @property
+    def shortfalls(self) -> list[str]:
+        return self._words[1]
+
+    @cached_property
+    def cautions(self) -> list[dict[str, str]]:
+        return _cautions(self.data, self.tool, self.profile)
 
 
 @dataclass
@@ -328,12 +344,10 @@ def recommend(catalog: Catalog, profile: Profile, data: dict[str, Any] | None = 
     data = data or engine_data(catalog)
     plain = profile_data(profile)
     ordered, excluded_ids = rank(data, plain)
-    ranked: list[Scored] = []
-    for position, (tool, parts, total) in enumerate(ordered, start=1):
-        reasons, shortfalls = _reasons(data, tool, plain)
-        ranked.append(
-            Scored(tool, parts, total, reasons, shortfalls, _cautions(data, tool, plain), rank=position)
-        )
+    ranked = [
+        Scored(tool, parts, total, position, data, plain)
+        for position, (tool, parts, total) in enumerate(ordered, start=1)
+    ]
     by_id = {tool["id"]: tool for tool in data["tools"]}
     return Recommendation(profile, ranked, [by_id[tool_id] for tool_id in excluded_ids])
 

@@ -131,7 +131,7 @@
       try { history.replaceState(null, "", "#" + fragment); } catch (e) { window.location.hash = fragment; }
     }
     if (share) share.setAttribute("href", "#" + fragment);
-    var outcome = engine.recommend(data, profile);
+    var outcome = engine.recommend(data, profile, top === "all" ? undefined : Number(top));
     var shown = top === "all" ? outcome.ranked : outcome.ranked.slice(0, Number(top));
     var present = data.scales.risk_factors.filter(function (f) { return profile.risk_factors[f] > 0; });
     results.innerHTML = "";

@@ -174,8 +174,12 @@
     }).map(function (r) { return { risk: r.risk, mitigation: r.mitigation }; });
   }
 
-  /** Score and rank every tool for a profile; excluded tools are listed apart. */
-  function recommend(data, profile) {
+  /**
+   * Score and rank every tool for a profile; excluded tools are listed apart. Reasons, shortfalls and
+   * cautions are written for the first `words` results only (all when it is left out): a page shows a few
+   * tools, and writing words for thousands would cost more than the scoring.
+   */
+  function recommend(data, profile, words) {
     var excluded = profile.constraints.exclude || [];
     var ranked = [], left = [];
     data.tools.forEach(function (tool) {
@@ -184,11 +188,13 @@
       ranked.push({ tool: tool, parts: s.parts, total: s.total });
     });
     ranked.sort(compare);
+    var described = words === undefined ? ranked.length : Math.min(words, ranked.length);
     ranked.forEach(function (item, index) {
-      var words = explainScore(data, item.tool, profile);
       item.rank = index + 1;
-      item.reasons = words.reasons;
-      item.shortfalls = words.shortfalls;
+      if (index >= described) return;
+      var explained = explainScore(data, item.tool, profile);
+      item.reasons = explained.reasons;
+      item.shortfalls = explained.shortfalls;
       item.cautions = cautions(data, item.tool, profile);
     });
     return { ranked: ranked, excluded: left };
