@@ -3,29 +3,53 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from apkb import cli_check_studies, cli_fmt, cli_new, cli_schema
-from apkb.briefing import briefing_markdown, recommendation_data
-from apkb.catalog import Catalog
-from apkb.cli_bundle import bundle_command
-from apkb.cli_profile import profile_group
-from apkb.cli_search import index_command, search_command
-from apkb.load import Entry
-from apkb.model import Lesson, Tool
 from apkb.problems import ContentError, display_path, github_annotation
-from apkb.profile import load_profile
-from apkb.recommend import PARTS, Recommendation, explain, recommend, scoring_spec
-from apkb.validate import Report, validate
 from apkb.vocabulary import vocabularies
 
+if TYPE_CHECKING:
+    from apkb.catalog import Catalog
+    from apkb.load import Entry
+    from apkb.model import Lesson, Tool
+    from apkb.recommend import Recommendation
+    from apkb.validate import Report
+
 _V = vocabularies()
+
+LAZY_COMMANDS = {
+    "profile": "apkb.cli_profile:profile_group",
+    "bundle": "apkb.cli_bundle:bundle_command",
+    "index": "apkb.cli_search:index_command",
+    "search": "apkb.cli_search:search_command",
+    "new": "apkb.cli_new:new_group",
+    "fmt": "apkb.cli_fmt:fmt_command",
+    "schema": "apkb.cli_schema:schema_command",
+    "check-studies": "apkb.cli_check_studies:check_studies_command",
+}
+"""Commands whose modules are imported only when used, so that `apkb search` starts fast."""
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when that command runs (or help lists it)."""
+
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted([*super().list_commands(context), *LAZY_COMMANDS])
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(context, name)
 
 
 def find_root(start: Path) -> Path:
@@ -40,7 +64,7 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-@click.group()
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="apkb")
 @click.option(
     "--root",
@@ -54,6 +78,8 @@ def main(context: click.Context, root: Path | None) -> None:
 
 
 def _load(context: click.Context) -> Report:
+    from apkb.validate import validate
+    
     root: Path = context.obj
     if not root.is_dir():
         raise click.UsageError(f"the knowledge base folder {display_path(root)} does not exist")
@@ -87,6 +113,8 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
 
     Reports every problem with its file, line and field. Exits 1 if there is any problem, else 0.
     """
+    from apkb.validate import validate
+    
     report = validate(context.obj, paths)
     for problem in report.problems:
         click.echo(github_annotation(problem) if output_format == "github" else str(problem))
@@ -168,6 +196,8 @@ def show_command(context: click.Context, entry_id: str) -> None:
 
 
 def _show(entry: Entry, catalog: Catalog, console: Console) -> None:
+    from apkb.model import Tool
+    
     console.print(f"[bold]{entry.title}[/]  ({entry.id})")
     console.print(entry.summary, markup=False)
     console.print()
@@ -254,6 +284,10 @@ def recommend_command(
     A profile gives the stage, a level from 0 to 3 for each UN Framework risk factor (RF01-RF14), and
     optional constraints and context. See docs/training/scenarios/ for examples.
     """
+    from apkb.briefing import briefing_markdown, recommendation_data
+    from apkb.profile import load_profile
+    from apkb.recommend import explain, recommend
+    
     try:
         profile = load_profile(profile_path)
     except ContentError as error:
@@ -280,6 +314,8 @@ def recommend_command(
 
 
 def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
+    from apkb.recommend import PARTS, scoring_spec
+    
     console = _console()
     profile = result.profile
     present = ", ".join(f"{f}={level}" for f, level in profile.risk_factors.items() if level) or "none"
@@ -303,15 +339,6 @@ def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
     console.print(f"Points: risk fit / stage fit / evidence / feasibility, out of {' / '.join(str(w) for w in scoring_spec()['weights'].values())}.")
     console.print("For reasons, evidence and cautions: --format markdown. For one tool: --explain ID.")
 
-
-main.add_command(profile_group)
-main.add_command(bundle_command)
-main.add_command(index_command)
-main.add_command(search_command)
-main.add_command(cli_new.new_group)
-main.add_command(cli_fmt.fmt_command)
-main.add_command(cli_schema.schema_command)
-main.add_command(cli_check_studies.check_studies_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -6,12 +6,12 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from apkb.catalog import Catalog
 from apkb.search import (
     MARK_END,
     MARK_START,
@@ -22,8 +22,10 @@ from apkb.search import (
     fresh_index,
     search_index,
 )
-from apkb.validate import validate
 from apkb.vocabulary import vocabularies
+
+if TYPE_CHECKING:
+    from apkb.catalog import Catalog
 
 _V = vocabularies()
 
@@ -33,6 +35,8 @@ def _cache(root: Path, cache_dir: Path | None) -> Path:
 
 
 def _catalog(root: Path) -> Catalog:
+    from apkb.validate import validate
+
     report = validate(root)
     if report.problems:
         click.echo(

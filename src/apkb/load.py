@@ -9,15 +9,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from apkb.front_matter import read_front_matter
+from apkb.layout import LESSONS_DIR, SKIPPED_FILES, TOOLKIT_DIR, entry_files
 from apkb.model import KINDS, Lesson, Tool
 from apkb.problems import ContentError, Problem, display_path
 from apkb.pydantic_problems import validation_problems
 
+__all__ = ["LESSONS_DIR", "SKIPPED_FILES", "TOOLKIT_DIR", "entry_files"]
+
 Entry = Tool | Lesson
 
-TOOLKIT_DIR = "toolkit"
-LESSONS_DIR = "lessons"
-SKIPPED_FILES = {"README.md"}
 
 
 @dataclass
@@ -73,16 +73,6 @@ def load_entry(path: Path, root: Path | None = None) -> tuple[Entry | None, list
         return None, validation_problems(shown, error, model, document.line_of)
     entry.attach_source(path, document.body, document.body_line, document.lines)
     return entry, []
-
-
-def entry_files(root: Path) -> list[Path]:
-    """Every entry file under ``root``'s toolkit and lessons folders, in a stable order."""
-    found: list[Path] = []
-    for folder in (TOOLKIT_DIR, LESSONS_DIR):
-        base = root / folder
-        if base.is_dir():
-            found.extend(p for p in base.rglob("*.md") if p.name not in SKIPPED_FILES and p.is_file())
-    return sorted(found)
 
 
 def load_paths(paths: list[Path], root: Path | None) -> LoadResult:

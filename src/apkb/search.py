@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight, index, qparser
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
@@ -26,10 +26,12 @@ from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
 from apkb import __version__
-from apkb.catalog import Catalog
-from apkb.load import Entry, entry_files
-from apkb.model import Lesson, Tool
+from apkb.layout import entry_files
 from apkb.urls import html_path, lesson_page, tool_page
+
+if TYPE_CHECKING:  # the model is needed only to (re)build the index, never to search it
+    from apkb.catalog import Catalog
+    from apkb.load import Entry
 
 INDEX_FORMAT = 2
 """Bump when the schema changes, so that old cached indexes are rebuilt."""
@@ -89,7 +91,7 @@ def document(entry: Entry, url: str) -> dict[str, Any]:
         "aliases": " ".join(alias.replace("-", " ") for alias in entry.aliases),
         "url": url,
     }
-    if isinstance(entry, Tool):
+    if entry.kind == "tool":
         fields.update(
             category=entry.category,
             stages=",".join(entry.stages),
@@ -98,7 +100,7 @@ def document(entry: Entry, url: str) -> dict[str, Any]:
             effect=entry.evidence.effect,
             certainty=entry.evidence.certainty,
         )
-    elif isinstance(entry, Lesson):
+    else:
         fields.update(country=entry.country, stages=entry.stage, risk_factors=",".join(entry.risk_factors))
     fields["spelling"] = " ".join((fields["title"], fields["summary"], fields["body"], fields.get("country", "")))
     return fields
@@ -106,7 +108,7 @@ def document(entry: Entry, url: str) -> dict[str, Any]:
 
 def _document_of(entry: Entry, root: Path) -> dict[str, Any]:
     """An entry's fields, with its file's path relative to ``root`` so that a refresh can replace it."""
-    url = html_path(tool_page(entry.id) if isinstance(entry, Tool) else lesson_page(entry.id))
+    url = html_path(tool_page(entry.id) if entry.kind == "tool" else lesson_page(entry.id))
     fields = document(entry, url)
     if entry.path is not None:
         fields["path"] = entry.path.resolve().relative_to(root.resolve()).as_posix()
