@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
 def display_path(path: Path | str) -> str:
     """A path as a user should see it: relative to the working directory when it lies below it."""
-    path = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
+    # Resolving paths is slow and validation asks for the same few thousand again and again.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(path).resolve().relative_to(Path(cwd).resolve()).as_posix()
     except ValueError:
         return os.path.normpath(path).replace(os.sep, "/")
 

@@ -4,6 +4,7 @@ category or title, so that links from training material keep working when an ent
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 TOOLKIT_INDEX = "toolkit/index.md"
 LESSONS_INDEX = "lessons/index.md"
@@ -52,6 +53,7 @@ def html_path(markdown_path: str) -> str:
     return markdown_path.removesuffix(".md") + ".html"
 
 
+@lru_cache(maxsize=65536)
 def relative(from_page: str, to_page: str) -> str:
     """A link from one docs-relative page to another, as Markdown source should write it."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
