@@ -13,8 +13,7 @@ import os
 import re
 import shutil
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -336,28 +335,32 @@ def _filter_values(stored: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _facets(stored: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
-    for fields in stored:
-        for name in FACET_FIELDS:
-            for value in str(fields.get(name) or "").split(","):
-                if value:
-                    counts[name][value] += 1
-    return {
-        name: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0]))) for name, counter in counts.items()
-    }
+def _facets(searcher: Searcher, matched: set[int]) -> dict[str, dict[str, int]]:
+    """Counts by facet over every matched entry, from each facet term's postings (a few terms per facet), so
+    that no stored document has to be read."""
+    reader = searcher.reader()
+    facets: dict[str, dict[str, int]] = {}
+    for name in FACET_FIELDS:
+        counts = {}
+        for term in reader.field_terms(name):
+            count = len(matched.intersection(reader.postings(name, term).all_ids()))
+            if count:
+                counts[term.decode() if isinstance(term, bytes) else term] = count
+        facets[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return facets
 
 
 def suggest(searcher: Searcher, text: str) -> str | None:
     """The query with each unknown word replaced by the closest word in the knowledge base, if any changed."""
     corrector = searcher.corrector("spelling")
-    known = searcher.reader().lexicon("spelling")
-    known_words = {word.decode() if isinstance(word, bytes) else word for word in known}
+    reader = searcher.reader()
     changed = False
     words = []
     for word in re.findall(r"\w+|\W+", text):
         lower = word.lower()
-        if word.strip() and re.match(r"\w", word) and word not in _OPERATORS and lower not in known_words:
+        if word.strip() and re.match(r"\w", word) and word not in _OPERATORS and (
+            reader.doc_frequency("spelling", lower) == 0
+        ):
             options = corrector.suggest(lower, limit=1, maxdist=2)
             if options:
                 words.append(options[0])
@@ -374,16 +377,18 @@ def search_index(
     ix = index.open_dir(str(folder))
     query = parse(text, ix.schema)
     with ix.searcher() as searcher:
-        results = searcher.search(query, limit=None, filter=filter_query(filters or {}), terms=True)
+        results = searcher.search(query, limit=limit, filter=filter_query(filters or {}), terms=True)
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
         results.formatter = _Marked()
         hits = []
-        for hit in results[:limit]:
+        for hit in results:
             snippet = hit.highlights("body", top=2) or hit.highlights("summary") or hit["summary"]
             hits.append(
                 Hit(hit["id"], hit["kind"], hit["title"], hit["url"], float(hit.score), " ".join(snippet.split()),
                     _filter_values(hit.fields()))
             )
-        facets = _facets(hit.fields() for hit in results)
+        # The total and the facets count every match, not only those shown; an unscored pass is cheap.
+        matched = set(searcher.search(query, limit=None, filter=filter_query(filters or {}), scored=False).docs())
+        facets = _facets(searcher, matched)
         suggestion = suggest(searcher, text)
-        return Results(text, len(results), hits, facets, suggestion)
+        return Results(text, len(matched), hits, facets, suggestion)
