@@ -375,20 +375,25 @@ def search_index(
 ) -> Results:
     """Run a query against the index in ``folder``."""
     ix = index.open_dir(str(folder))
-    query = parse(text, ix.schema)
     with ix.searcher() as searcher:
-        results = searcher.search(query, limit=limit, filter=filter_query(filters or {}), terms=True)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
-        results.formatter = _Marked()
-        hits = []
-        for hit in results:
-            snippet = hit.highlights("body", top=2) or hit.highlights("summary") or hit["summary"]
-            hits.append(
-                Hit(hit["id"], hit["kind"], hit["title"], hit["url"], float(hit.score), " ".join(snippet.split()),
-                    _filter_values(hit.fields()))
-            )
-        # The total and the facets count every match, not only those shown; an unscored pass is cheap.
-        matched = set(searcher.search(query, limit=None, filter=filter_query(filters or {}), scored=False).docs())
-        facets = _facets(searcher, matched)
-        suggestion = suggest(searcher, text)
-        return Results(text, len(matched), hits, facets, suggestion)
+        return run_query(searcher, text, filters, limit)
+
+
+def run_query(
+    searcher: Searcher, text: str, filters: dict[str, str | None] | None = None, limit: int = 10
+) -> Results:
+    """Run a query with an open searcher, which a long-lived caller (a server, the benchmark) may reuse."""
+    query = parse(text, searcher.schema)
+    results = searcher.search(query, limit=limit, filter=filter_query(filters or {}), terms=True)
+    results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
+    results.formatter = _Marked()
+    hits = []
+    for hit in results:
+        snippet = hit.highlights("body", top=2) or hit.highlights("summary") or hit["summary"]
+        hits.append(
+            Hit(hit["id"], hit["kind"], hit["title"], hit["url"], float(hit.score), " ".join(snippet.split()),
+                _filter_values(hit.fields()))
+        )
+    # The total and the facets count every match, not only those shown; an unscored pass is cheap.
+    matched = set(searcher.search(query, limit=None, filter=filter_query(filters or {}), scored=False).docs())
+    return Results(text, len(matched), hits, _facets(searcher, matched), suggest(searcher, text))
