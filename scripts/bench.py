@@ -361,12 +361,16 @@ def make_queries(catalog: Any, count: int, seed: int) -> list[str]:
 
 
 def warm_searcher(folder: Path) -> tuple[Callable[[str], Any], Callable[[], None]]:
-    """A query function over one opened index and one reused searcher, doing exactly what apkb search does
-    per query (apkb.search.run_query), without reopening the index each time."""
+    """A query function over one opened index and one reused searcher: apkb.search.run_query where it exists
+    (it does what search_index does, with a searcher the caller keeps), else search_index per call."""
     from whoosh import index
 
+    run_query = getattr(search, "run_query", None)
+    if run_query is None:
+        log("apkb.search has no run_query: timing apkb.search.search_index per call instead")
+        return (lambda text: search.search_index(folder, text)), (lambda: None)
     searcher = index.open_dir(str(folder)).searcher()
-    return (lambda text: search.run_query(searcher, text)), searcher.close
+    return (lambda text: run_query(searcher, text)), searcher.close
 
 
 def time_queries(run: Callable[[str], Any], queries: list[str]) -> list[float]:
@@ -903,8 +907,13 @@ def write_between(path: Path, start: str, end: str, content: str) -> None:
 # --- profiling ------------------------------------------------------------------------------------------
 
 
-def profile(args: argparse.Namespace, work: Path) -> str:
-    """Profile validate + render (or a whole in-process mkdocs build) of the N = --profile-size corpus."""
+PAGE_TREE_THRESHOLD = 0.04
+"""The page shows pyinstrument's call tree down to frames of 4% of the total (the printed tree goes to 1%)."""
+
+
+def profile(args: argparse.Namespace, work: Path) -> tuple[str, str]:
+    """Profile validate + render (or a whole in-process mkdocs build) of the N = --profile-size corpus.
+    Returns the report to print, and the shorter one for the page."""
     import cProfile
     import pstats
 
@@ -966,9 +975,14 @@ def profile(args: argparse.Namespace, work: Path) -> str:
         instrument.start()
         target()
         instrument.stop()
-        tree = instrument.output_text(unicode=True, color=False, show_all=False)
-        out += ["", "pyinstrument call tree:", "", "```text", tree.strip(), "```"]
-    return "\n".join(out)
+        tree = instrument.output_text(unicode=True, color=False).strip()
+        short = instrument.output_text(
+            unicode=True, color=False, processor_options={"filter_threshold": PAGE_TREE_THRESHOLD}
+        ).strip()
+        heading = ["", "pyinstrument call tree:", "", "```text"]
+        page_heading = ["", f"pyinstrument call tree (frames of {PAGE_TREE_THRESHOLD:.0%} or more):", "", "```text"]
+        return "\n".join([*out, *heading, tree, "```"]), "\n".join([*out, *page_heading, short, "```"])
+    return "\n".join(out), "\n".join(out)
 
 
 def _stats_table(stats: Any, order: str, top: int, total: float) -> str:
@@ -1033,10 +1047,10 @@ def main(argv: list[str] | None = None) -> int:
     created = args.work is None
     try:
         if args.profile:
-            report = profile(args, work)
+            report, for_page = profile(args, work)
             print(report)
             if args.write:
-                write_between(args.write, PROFILE_START, PROFILE_END, report)
+                write_between(args.write, PROFILE_START, PROFILE_END, for_page)
             return 0
         everything: dict[int, dict[str, Value]] = {}
         origins: list[str] = []
