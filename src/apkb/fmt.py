@@ -26,8 +26,6 @@ import difflib
 import os
 import re
 import tempfile
-import types
-import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +37,7 @@ from pydantic import BaseModel
 from apkb.front_matter import FieldPath, field_name, read_front_matter
 from apkb.load import KINDS, SKIPPED_FILES, entry_files, kind_for
 from apkb.problems import ContentError, Problem, display_path
+from apkb.pydantic_problems import model_of
 
 WIDTH = 120
 """No line the formatter wraps is longer than this; only a single word (such as a URL) can pass it."""
@@ -126,18 +125,6 @@ def comment_line(front_matter: str) -> int | None:
 # --- the order of keys ---------------------------------------------------------------------------------
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The model inside an annotation such as ``list[Study]`` or ``Period | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        if isinstance(argument, (type, types.GenericAlias)) or typing.get_args(argument):
-            found = _model_of(argument)
-            if found is not None:
-                return found
-    return None
-
-
 def field_order(model: type[BaseModel]) -> list[str]:
     """The canonical order of a model's keys: its field order, with the fields recording a check last."""
     names = list(model.model_fields)
@@ -149,7 +136,7 @@ def child_model(model: type[BaseModel] | None, key: object) -> type[BaseModel] |
     if model is None or not isinstance(key, str):
         return None
     info = model.model_fields.get(key)
-    return _model_of(info.annotation) if info else None
+    return model_of(info.annotation) if info else None
 
 
 def ordered_items(mapping: dict[Any, Any], model: type[BaseModel] | None) -> list[tuple[Any, Any]]:

@@ -60,13 +60,13 @@ def _message(model: type[BaseModel], detail: ErrorDetails) -> str:
     return f"{found}; expected: {str(detail['msg']).removeprefix('Input should be ').lower()}"
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
+def model_of(annotation: Any) -> type[BaseModel] | None:
     """The model class inside an annotation such as ``list[Study]`` or ``Period | None``."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in typing.get_args(annotation):
         if isinstance(argument, (type, types.GenericAlias)) or typing.get_args(argument):
-            found = _model_of(argument)
+            found = model_of(argument)
             if found is not None:
                 return found
     return None
@@ -79,5 +79,5 @@ def _fields_at(model: type[BaseModel], location: tuple[str | int, ...]) -> list[
         if isinstance(part, int) or current is None:
             continue
         info = current.model_fields.get(part)
-        current = _model_of(info.annotation) if info else None
+        current = model_of(info.annotation) if info else None
     return list(current.model_fields) if current else []
