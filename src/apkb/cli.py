@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from apkb.cli_options import annotation_format_option
 from apkb.problems import ContentError, display_path, github_annotation
 from apkb.vocabulary import vocabularies
 
@@ -99,14 +100,7 @@ def _catalog(context: click.Context) -> Catalog:
 
 @main.command(name="validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "github"]),
-    default="text",
-    show_default=True,
-    help="'github' writes GitHub Actions annotations that mark the offending lines in a pull request.",
-)
+@annotation_format_option
 @click.pass_context
 def validate_command(context: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
     """Check every entry (and any extra PATHS) against the schema, the vocabularies and each other.

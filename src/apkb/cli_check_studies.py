@@ -8,20 +8,14 @@ from pathlib import Path
 import click
 
 from apkb.check_studies import GitError, check_new_studies
+from apkb.cli_options import annotation_format_option
 from apkb.problems import github_annotation
 
 
 @click.command(name="check-studies")
 @click.option("--base", required=True, metavar="REF", help="The branch or commit the change is compared with.")
 @click.option("--head", default="HEAD", show_default=True, metavar="REF", help="The commit to check.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "github"]),
-    default="text",
-    show_default=True,
-    help="'github' writes GitHub Actions annotations that mark the offending lines in a pull request.",
-)
+@annotation_format_option
 @click.pass_context
 def check_studies_command(context: click.Context, base: str, head: str, output_format: str) -> None:
     """Check every study or source added to an entry since REF (from the merge base of REF and --head).
