@@ -366,3 +366,14 @@ def _cli_top(scenario: Path, count: int) -> tuple[str, ...]:
 def cli_top(scenario: Path, count: int = 5) -> list[str]:
     """The ids ``apkb recommend --format json --top <count>`` gives for a profile file, best first."""
     return list(_cli_top(scenario, count))
+
+
+# --- hypothesis: a fixed seed and a bounded number of examples in CI; HYPOTHESIS_PROFILE=dev explores more -------
+
+from hypothesis import settings  # noqa: E402 - kept with the block that uses it
+
+settings.register_profile(
+    "ci", derandomize=True, max_examples=200, deadline=None, print_blob=True, database=None
+)
+settings.register_profile("dev", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -22,6 +22,9 @@ SCHEMES = ("tool", "lesson", "module", "rf")
 _LINK = re.compile(r"\]\((?P<scheme>tool|lesson|module|rf):(?P<target>[^)\s#]*)(?P<fragment>#[^)\s]*)?\)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+"""A line with its end. Only these end a line in Markdown (and in editors); str.splitlines also splits at
+form feeds, U+2028 and others, which would shift the line of every link after them."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def find_links(text: str, first_line: int = 1) -> Iterator[CrossLink]:
     """Every cross-link in ``text`` outside code, with its line (counting from ``first_line``)."""
     offset = 0
     fenced = False
-    for number, line in enumerate(text.splitlines(keepends=True), start=first_line):
+    for number, line in enumerate(_LINE.findall(text), start=first_line):
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced:

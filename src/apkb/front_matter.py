@@ -19,6 +19,8 @@ from apkb.problems import ContentError, Problem, display_path
 
 MAX_ENTRY_BYTES = 1024 * 1024
 """Entries are a few kilobytes; anything over a mebibyte is a mistake or an attack."""
+MAX_DEPTH = 50
+"""Entries nest a few levels deep; deeper YAML is a mistake, and reading it would exhaust Python's stack."""
 
 FieldPath = tuple[str | int, ...]
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
@@ -48,6 +50,25 @@ class FrontMatterDocument:
         return nearest_line(self.lines, path) or 1
 
 
+def _tag_name(node: yaml.Node) -> str:
+    """What YAML reads a node as: 'str', 'int', 'bool', 'null', 'timestamp', 'seq', 'map' ... or its own tag."""
+    return node.tag.removeprefix("tag:yaml.org,2002:")
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader, whose value constructors' errors (``!!int x``, a date such as 2020-13-45) are
+    marked with the node they came from, like every other YAML error."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
+            # e.g. int('x'), date(2020, 13, 45), a timestamp that does not match ("no attribute 'groupdict'")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {_tag_name(node)} ({error})", node.start_mark
+            ) from None
+
+
 class _TrackingYAMLHandler(frontmatter.YAMLHandler):
     """A python-frontmatter handler that parses with CSafeLoader and records each field's line."""
 
@@ -62,10 +83,12 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         self.first_line = self.source.count("\n", 0, self.source.find(fm)) + 1
-        loader = yaml.CSafeLoader(fm)
+        loader = _Loader(fm)
         try:
             try:
                 node = loader.get_single_node()
+            except yaml.reader.ReaderError as error:
+                raise ContentError([self._character_problem(fm, error)]) from None
             except yaml.MarkedYAMLError as error:
                 raise ContentError([self._syntax_problem(error)]) from None
             self.loaded = True
@@ -76,14 +99,27 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
                     [self.problem(f"{self.what} must be a mapping of field: value", self._line(node))]
                 )
             self._walk(node, (), set())
-            return loader.construct_document(node)
+            try:
+                return loader.construct_document(node)
+            except yaml.MarkedYAMLError as error:
+                raise ContentError([self._syntax_problem(error)]) from None
         finally:
             loader.dispose()
+
+    def _character_problem(self, fm: str, error: yaml.reader.ReaderError) -> Problem:
+        """A character YAML does not allow, such as a control character, with the line it is on."""
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        line = self.first_line + fm.count("\n", 0, max(fm.find(character), 0))
+        return self.problem(f"the character {character!r} is not allowed in YAML ({error.reason})", line)
 
     def _syntax_problem(self, error: yaml.MarkedYAMLError) -> Problem:
         mark = error.problem_mark or error.context_mark
         line = self.first_line + mark.line if mark else None
-        message = f"YAML syntax error: {error.problem or error.context or 'cannot be parsed'}"
+        kind = "YAML error" if isinstance(error, yaml.constructor.ConstructorError) else "YAML syntax error"
+        message = f"{kind}: {error.problem or error.context or 'cannot be parsed'}"
+        source_lines = self.source.split("\n")
+        if line is not None and 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
+            message += " (this line has a tab: tabs cannot indent YAML; use spaces)"
         if error.context and error.context_mark and error.problem_mark:
             started = self.first_line + error.context_mark.line
             if started != line:
@@ -94,7 +130,8 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
         return self.first_line + node.start_mark.line
 
     def _walk(self, node: yaml.Node, path: FieldPath, seen: set[int]) -> None:
-        """Record lines, and refuse aliases (a repeated node) and duplicate keys before constructing."""
+        """Record lines, and refuse aliases (a repeated node), keys that are not text, duplicate keys and
+        deep nesting before constructing."""
         if id(node) in seen:
             raise ContentError(
                 [
@@ -107,11 +144,31 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
             )
         seen.add(id(node))
         self.lines.setdefault(path, self._line(node))
+        if len(path) > MAX_DEPTH:
+            raise ContentError(
+                [self.problem(f"{self.what} is nested more than {MAX_DEPTH} levels deep", self._line(node),
+                              field_name(path[:1]))]
+            )
         if isinstance(node, yaml.MappingNode):
             keys: set[str] = set()
             for key_node, value_node in node.value:
                 key = str(key_node.value)
                 child = (*path, key)
+                if _tag_name(key_node) != "str":
+                    found = (
+                        f"the key {key!r}, which YAML reads as {_tag_name(key_node)}"
+                        if isinstance(key_node, yaml.ScalarNode)
+                        else f"a {'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'} as a key"
+                    )
+                    raise ContentError(
+                        [
+                            self.problem(
+                                f"found {found}; a field name must be text (put it in quotes)",
+                                self._line(key_node),
+                                field_name(path),
+                            )
+                        ]
+                    )
                 if key in keys:
                     raise ContentError(
                         [
@@ -178,7 +235,9 @@ def _read_source(path: Path, problem: _ProblemFactory) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise ContentError([problem(f"cannot be read: {error.strerror or error}")]) from None
-    return _decode(data, problem).replace("\r\n", "\n")
+    # Every line end, as Python's universal newlines read them: "\r\r\n" must not become a "\r\n" that
+    # python-frontmatter then shortens again, shifting the lines of the front matter.
+    return _decode(data, problem).replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass
@@ -215,16 +274,16 @@ def read_front_matter(path: Path) -> FrontMatterDocument:
             [problem("no front matter: the first line of an entry must be '---', followed by YAML fields", 1)]
         )
     handler = _TrackingYAMLHandler(source, problem)
-    post = frontmatter.loads(source, handler=handler)
+    # parse, not loads: loads passes the fields as keyword arguments, and 'content' or 'handler' would clash.
+    metadata, body = frontmatter.parse(source, handler=handler)
     if not handler.loaded:
         raise ContentError(
             [problem("the front matter opened with '---' on line 1 is never closed by another '---' line", 1)]
         )
-    body = post.content
     body_start = source.find(body, source.find("\n---", 3) + 4) if body else len(source)
     return FrontMatterDocument(
         path=path,
-        metadata=dict(post.metadata),
+        metadata=metadata,
         body=body,
         body_line=source.count("\n", 0, max(body_start, 0)) + 1,
         lines=handler.lines,

@@ -43,7 +43,7 @@ MARK_START, MARK_END = "\x02", "\x03"
 """Private markers around matched words in snippets; each output format turns them into its own emphasis."""
 
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):(\S*)")
+_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):(?=(\S*))")  # a lookahead: "title:url:x" names two fields
 _MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[#*_`>\[\]|]|\{[^}]*\}")
 
 
@@ -254,6 +254,8 @@ def check_query(text: str) -> None:
     if depth:
         raise QueryError(f"the query {text!r} opens a parenthesis that is never closed")
     words = [w for w in re.split(r"[\s()]+", stripped) if w]
+    if not words:
+        raise QueryError(f"the query {text!r} has no words, only parentheses; put words inside them")
     if words[0] in _OPERATORS - {"NOT"} or words[-1] in _OPERATORS:
         operator = words[0] if words[0] in _OPERATORS else words[-1]
         raise QueryError(
