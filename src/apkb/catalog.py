@@ -119,6 +119,7 @@ def _where(entry: Entry, *field: str | int) -> tuple[str, int | None]:
 
 def _identity_problems(entry: Entry, claimed: dict[str, Entry]) -> list[Problem]:
     problems: list[Problem] = []
+    location: tuple[str | int, ...]
     shown, line = _where(entry, "id")
     if entry.path is not None and entry.path.stem != entry.id:
         problems.append(
@@ -139,19 +140,22 @@ def _identity_problems(entry: Entry, claimed: dict[str, Entry]) -> list[Problem]
                     "category",
                 )
             )
+    if entry.id in entry.aliases:
+        location = ("aliases", entry.aliases.index(entry.id))
+        message = f"{entry.id!r} is this entry's own id: its old address would redirect to itself, in a circle"
+        problems.append(Problem(shown, message, entry.line_of(*location), field_name(location)))
     for index, name in enumerate((entry.id, *entry.aliases)):
         other = claimed.get(name)
         if other is None:
             continue
-        location: tuple[str | int, ...] = ("id",) if index == 0 else ("aliases", index - 1)
-        problems.append(
-            Problem(
-                shown,
-                f"{name!r} is already used by {_where(other)[0]}; ids and aliases must be unique",
-                entry.line_of(*location),
-                field_name(location),
+        location = ("id",) if index == 0 else ("aliases", index - 1)
+        message = f"{name!r} is already used by {_where(other)[0]}; ids and aliases must be unique"
+        if entry.id in other.aliases and other.id in entry.aliases:
+            message = (
+                f"{entry.id!r} and {other.id!r} ({_where(other)[0]}) name each other as former ids, so their "
+                "old addresses would redirect in a circle; keep the former id only on the entry that replaced the other"
             )
-        )
+        problems.append(Problem(shown, message, entry.line_of(*location), field_name(location)))
     return problems
 
 

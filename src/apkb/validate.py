@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apkb.catalog import Catalog
+from apkb.front_matter import field_name
 from apkb.crosslinks import Resolver, check_links
 from apkb.load import Entry, entry_files, load_paths
 from apkb.model import Tool
 from apkb.modules import TrainingModule, load_modules, reference_problems
 from apkb.problems import Problem, display_path
 from apkb.scenarios import Scenario, load_scenarios
+from apkb.unsafe_markup import unsafe_markup
 from apkb.vocabulary import vocabularies
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -46,6 +48,7 @@ def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None
     problems = loaded.problems + problems
     for entry in catalog.entries():
         problems.extend(body_problems(entry))
+        problems.extend(markup_problems(entry))
     docs = docs_dir if docs_dir is not None else root / "docs"
     scenarios, scenario_problems = load_scenarios(docs)
     modules = load_modules(docs)
@@ -53,6 +56,7 @@ def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None
     for module in modules.modules:
         problems += reference_problems(module, catalog, {s.id for s in scenarios}, loaded.failed_ids)
     problems += link_problems(catalog, Resolver(catalog, modules.ids, loaded.failed_ids), docs)
+    problems += page_markup_problems(docs)
     problems.sort(key=Problem.sort_key)
     return Report(catalog, problems, loaded.files, modules.modules, scenarios)
 
@@ -65,6 +69,41 @@ def link_problems(catalog: Catalog, resolver: Resolver, docs: Path) -> list[Prob
         problems += check_links(entry.body, shown, resolver, entry.body_line)
     for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         problems += check_links(page.read_text(encoding="utf-8"), display_path(page), resolver)
+    return problems
+
+
+def _strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string in a front matter value, with its field path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def markup_problems(entry: Entry) -> list[Problem]:
+    """Unsafe markup (scripts, event handlers, javascript: or data: links, frames...) in a body or any front
+    matter string. Templates escape front matter anyway; refusing it here keeps it out of the repository."""
+    shown = display_path(entry.path) if entry.path else entry.id
+    problems = [
+        Problem(shown, finding.message, entry.body_line + finding.line - 1, "body")
+        for finding in unsafe_markup(entry.body)
+    ]
+    for path, text in _strings(entry.model_dump(exclude_defaults=True)):
+        for finding in unsafe_markup(text):
+            problems.append(Problem(shown, finding.message, entry.line_of(*path), field_name(path)))
+    return problems
+
+
+def page_markup_problems(docs: Path) -> list[Problem]:
+    """Unsafe markup in the Markdown pages of the docs folder (training modules and the rest)."""
+    problems: list[Problem] = []
+    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        for finding in unsafe_markup(page.read_text(encoding="utf-8")):
+            problems.append(Problem(display_path(page), finding.message, finding.line, "body"))
     return problems
 
 
