@@ -25,11 +25,9 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
-# Build beside the old site and swap, so that a failed build leaves the previous site/ in place.
+# Builds beside the old site and swaps, so that a failed build leaves the previous site/ in place.
 build: $(STAMP)
-	rm -rf site.new
-	$(BIN)/mkdocs build --strict --site-dir site.new
-	rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
+	$(BIN)/apkb build
 
 bundle: $(STAMP)
 	$(BIN)/apkb bundle
@@ -43,4 +41,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site site.new site.old .pytest_cache
+	rm -rf site .pytest_cache

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import subprocess
-import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from apkb import __version__
+from apkb.site_build import SiteBuildError, run_mkdocs
 
 README = """\
 {title}
@@ -62,19 +62,18 @@ def built_site(config: Path) -> Iterator[Path]:
     folder, strictly, and yield it."""
     with tempfile.TemporaryDirectory(prefix="apkb-bundle-") as folder:
         site = Path(folder) / "site"
-        done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site)],
-            capture_output=True, text=True, check=False,
-        )
-        if done.returncode != 0:
-            raise BundleError(f"the site did not build, so no bundle was made:\n{done.stderr.strip()}")
+        try:
+            run_mkdocs(config, site)
+        except SiteBuildError as error:
+            raise BundleError(f"the site did not build, so no bundle was made:\n{error}") from None
         yield site
 
 
 def write_bundle(
     site: Path, out_dir: Path, name: str, date: datetime.date, commit: str | None = None, force: bool = False
 ) -> Path:
-    """Zip ``site`` into ``out_dir``/<name>-<date>.zip with a README; refuse to overwrite unless ``force``."""
+    """Zip ``site`` into ``out_dir``/<name>-<date>.zip with a README; refuse to overwrite unless ``force``. The zip
+    is written beside the target and renamed over it, so a failure leaves any earlier zip as it was."""
     if not (site / "index.html").is_file():
         raise BundleError(f"{site} holds no index.html; build the site first")
     folder = bundle_name(name, date)
@@ -89,11 +88,16 @@ def write_bundle(
         date=date.isoformat(), commit=f" from version {commit}" if commit else "", folder=folder, version=__version__,
     )
     partial = target.with_name(f".{target.name}.partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr(zipfile.ZipInfo(f"{folder}/README.txt", stamp), readme)
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(site).as_posix()}", stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-    partial.replace(target)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            archive.writestr(zipfile.ZipInfo(f"{folder}/README.txt", stamp), readme)
+            for path in sorted(p for p in site.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(f"{folder}/{path.relative_to(site).as_posix()}", stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+        partial.replace(target)
+    except OSError as error:
+        raise BundleError(f"could not write {target}: {error}; an earlier zip of that name is unchanged") from error
+    finally:
+        partial.unlink(missing_ok=True)
     return target

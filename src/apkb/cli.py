@@ -28,6 +28,7 @@ _V = vocabularies()
 
 LAZY_COMMANDS = {
     "profile": "apkb.cli_profile:profile_group",
+    "build": "apkb.cli_build:build_command",
     "bundle": "apkb.cli_bundle:bundle_command",
     "index": "apkb.cli_search:index_command",
     "search": "apkb.cli_search:search_command",

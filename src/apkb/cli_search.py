@@ -17,10 +17,10 @@ from apkb.search import (
     MARK_START,
     QueryError,
     Results,
+    SearchIndexError,
     build_index,
     default_cache_dir,
-    fresh_index,
-    search_index,
+    search_cache,
 )
 from apkb.vocabulary import vocabularies
 
@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from apkb.catalog import Catalog
 
 _V = vocabularies()
+
+_DONE = {
+    "updated": "the search index was out of date and has been updated",
+    "built": "the search index was out of date and has been built",
+    "rebuilt": "the search index could not be read and has been rebuilt",
+    "busy": "the search index is out of date and another apkb is updating it; these results may miss recent changes",
+}
+"""What ``search_cache`` did to the index, as told on stderr (nothing when it was fresh)."""
 
 
 def _cache(root: Path, cache_dir: Path | None) -> Path:
@@ -61,7 +69,12 @@ def index_command(context: click.Context, cache_dir: Path | None) -> None:
     """Build the search index afresh. 'apkb search' also refreshes it by itself when entries change."""
     root: Path = context.obj
     catalog = _catalog(root)
-    folder = build_index(catalog, root, _cache(root, cache_dir))
+    cache = _cache(root, cache_dir)
+    try:
+        folder = build_index(catalog, root, cache)
+    except OSError as error:
+        click.echo(f"error: cannot build the search index in {cache}: {error}", err=True)
+        sys.exit(1)
     click.echo(f"Indexed {len(catalog.tools)} tool(s) and {len(catalog.lessons)} lesson(s) in {folder}.", err=True)
 
 
@@ -98,13 +111,15 @@ def search_command(
         "effect": effect, "certainty": certainty, "kind": kind,
     }
     try:
-        folder, done = fresh_index(root, _cache(root, cache_dir), lambda: _catalog(root))
-        if done != "fresh" and output_format == "text":
-            click.echo(f"(the search index was out of date and has been {done})", err=True)
-        results = search_index(folder, query, filters, limit)
+        results, done = search_cache(root, _cache(root, cache_dir), lambda: _catalog(root), query, filters, limit)
     except QueryError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
+    except SearchIndexError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if done in _DONE and output_format == "text":
+        click.echo(f"({_DONE[done]})", err=True)
     if output_format == "json":
         click.echo(json.dumps(_as_json(results), indent=2, ensure_ascii=False))
     else:

@@ -27,7 +27,7 @@ from apkb.front_matter import read_front_matter
 from apkb.load import LESSONS_DIR, TOOLKIT_DIR, entry_files
 from apkb.model import KINDS, SLUG_PATTERN, Lesson, Tool
 from apkb.problems import ContentError, display_path
-from apkb.search import QueryError, default_cache_dir, fresh_index, search_index
+from apkb.search import QueryError, SearchIndexError, default_cache_dir, search_cache
 from apkb.templates_env import template_environment
 from apkb.urls import html_path, lesson_page, tool_page
 from apkb.validate import validate
@@ -122,9 +122,8 @@ def similar_entries(root: Path, kind: str, title: str, catalog: Catalog | None =
     if words and entries:
         query = " ".join(f"{field}:{word}" for word in words for field in ("title", "summary"))
         try:
-            folder, _ = fresh_index(root, default_cache_dir(root), lambda: catalog)
-            results = search_index(folder, query, {"kind": kind}, limit=20)
-        except (QueryError, OSError):
+            results, _ = search_cache(root, default_cache_dir(root), lambda: catalog, query, {"kind": kind}, limit=20)
+        except (QueryError, SearchIndexError, OSError):  # the similar-entries hint is a courtesy: never fail for it
             results = None
         for hit in results.hits if results else []:
             entry = entries.get(hit.id)
