@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -47,10 +47,10 @@ def run_cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """Build a MkDocs site strictly, as ``make build`` does."""
+def build(config: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    """Build a MkDocs site, strictly unless told otherwise, as ``make build`` does."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(config), "-d", str(site)],
         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False,
     )
 
@@ -97,13 +97,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def offline_page(browser: Any) -> Iterator[Any]:
-    """A page with the network off. At the end of the test, no script may have failed and every request
-    (of any page opened in its context) must have been for a file:// URL, as on an embassy laptop offline."""
+    """A page with the network off. At the end of the test, no script may have failed, the Content-Security-Policy
+    must have refused nothing of the site's own, and every request (of any page opened in its context) must have
+    been for a file:// URL, as on an embassy laptop offline."""
     context = browser.new_context(offline=True)
     requests: list[str] = []
     errors: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
-    context.on("page", lambda opened: opened.on("pageerror", lambda error: errors.append(str(error))))
+    context.on("page", lambda opened: watch_for_errors(opened, errors.append))
     page = context.new_page()
     yield page
     assert errors == [], errors
@@ -214,7 +215,7 @@ class TrackedBrowser:
 
     def problems(self) -> list[str]:
         found = [f"request outside the site: {url}" for url in dict.fromkeys(self.outside)]
-        return found + [f"uncaught script error: {error}" for error in self.errors]
+        return found + [f"uncaught script error or refusal: {error}" for error in self.errors]
 
     def close(self) -> None:
         for context in self.contexts:
@@ -234,7 +235,16 @@ class TrackedBrowser:
             route.abort("blockedbyclient")
 
     def _watch(self, page: Any) -> None:
-        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        watch_for_errors(page, lambda error: self.errors.append(f"{page.url}: {error}"))
+
+
+CSP_REFUSAL = "Content Security Policy"
+
+
+def watch_for_errors(page: Any, report: Callable[[str], None]) -> None:
+    """Report each uncaught script error on ``page``, and each thing its Content-Security-Policy refused."""
+    page.on("pageerror", lambda error: report(str(error)))
+    page.on("console", lambda message: report(message.text) if CSP_REFUSAL in message.text else None)
 
 
 @pytest.fixture

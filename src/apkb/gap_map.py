@@ -155,12 +155,12 @@ def _add(
 
 
 def _svg(width: int, height: int, name: str, title: str, desc: str) -> ET.Element:
-    """An SVG root that scales to its box, labelled for assistive technology by its title and description. It is a
+    """An SVG root that scales to its box (never below the width :func:`stylesheet` gives it), labelled for assistive technology by its title and description. It is a
     group, not an image: an image's content is hidden from assistive technology, and each tool in it is a link."""
     svg = ET.Element("svg", {
         "xmlns": SVG_NS, "viewBox": f"0 0 {width} {height}", "width": "100%", "role": "group",
         "aria-labelledby": f"{name}-title {name}-desc", "class": f"apkb-gapmap__svg apkb-gapmap__svg--{name}",
-        "preserveAspectRatio": "xMinYMin meet", "style": f"min-width: {round(width * MIN_SCALE)}px",
+        "preserveAspectRatio": "xMinYMin meet",
     })
     _add(svg, "title", {"id": f"{name}-title"}, title)
     _add(svg, "desc", {"id": f"{name}-desc"}, desc)
@@ -249,13 +249,29 @@ def _summary_rows(svg: ET.Element, g: Grid, catalog: Catalog, top: float) -> Non
         top += g.row
 
 
+def _risk_factor_width(g: Grid) -> int:
+    return g.label + len(vocabularies().risk_factors.ids) * g.cell + g.right
+
+
+def stylesheet(catalog: Catalog) -> str:
+    """CSS that keeps each view from shrinking below legibility; the box around it scrolls instead. A rule in
+    the stylesheet, not a style attribute, because the site's Content-Security-Policy forbids inline styles."""
+    widths = {
+        "gapmap-rf": _risk_factor_width(Grid()),
+        "gapmap-ec": _layout(Matrix(), effect_certainty_grid(catalog)).width,
+    }
+    return "".join(
+        f".apkb-gapmap__svg--{name} {{ min-width: {round(width * MIN_SCALE)}px; }}\n" for name, width in widths.items()
+    )
+
+
 def risk_factor_svg(catalog: Catalog, g: Grid = Grid()) -> Markup:
     """The tools × risk factors view: a filled, lettered cell where a tool addresses a risk factor."""
     v = vocabularies()
     groups = grouped_tools(catalog)
     rows = sum(len(tools) for _, tools in groups)
     height = g.legend + g.header + len(groups) * g.group + rows * g.row + 2 * g.row + 16
-    width = g.label + len(v.risk_factors.ids) * g.cell + g.right
+    width = _risk_factor_width(g)
     letters = ", ".join(f"{letter(t)} {t.label.lower()}" for t in v.certainty.terms)
     svg = _svg(
         width, height, "gapmap-rf", "Tools and the risk factors they address",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import logging
+
 from mkdocs.config import base
 from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,6 +19,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from apkb.csp import PolicyError, with_policy
+from apkb.external_links import mark_external_links
 from apkb.load import LESSONS_DIR, TOOLKIT_DIR
 from apkb.render import STYLESHEET, module_markdown
 from apkb.site_files import site_files
@@ -26,6 +30,11 @@ from apkb.validate import validate
 class KnowledgeBaseConfig(base.Config):
     content_dir = options.Type(str, default=".")
     """The folder that holds toolkit/ and lessons/, relative to mkdocs.yml."""
+    unsafe_skip_validation = options.Type(bool, default=False)
+    """For tests of the site's defences only: build even when validation fails, with the entries that load."""
+
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -39,7 +48,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         report = validate(self.root, docs_dir=Path(config.docs_dir))
-        if report.problems:
+        if report.problems and self.config.unsafe_skip_validation:
+            log.warning("apkb: building despite %d problem(s): unsafe_skip_validation is on", len(report.problems))
+        elif report.problems:
             listing = "\n".join(f"  {problem}" for problem in report.problems)
             raise PluginError(
                 f"the knowledge base has {len(report.problems)} problem(s); fix them or run 'apkb validate':\n"
@@ -58,6 +69,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             return markdown
         report = self.report
         return module_markdown(markdown, page.file.src_uri, report.catalog, report.modules, report.scenarios)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Give the page its Content-Security-Policy, and mark links that leave the site."""
+        try:
+            return mark_external_links(with_policy(output, page.content or ""))
+        except PolicyError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        """The same for the theme's stand-alone pages, such as 404.html."""
+        if not template_name.endswith(".html"):
+            return output_content
+        return mark_external_links(with_policy(output_content, ""))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for watched in (self.root / TOOLKIT_DIR, self.root / LESSONS_DIR, self.root / "CONTRIBUTING.md"):

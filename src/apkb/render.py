@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from apkb import freshness, urls
+from apkb import csp, freshness, urls
 from apkb.catalog import Catalog
 from apkb.crosslinks import Resolver, rewrite_links
 from apkb.ewp import load_mapping
@@ -31,6 +31,7 @@ from apkb.templates_env import template_environment
 from apkb.vocabulary import vocabularies
 
 STYLESHEET = "assets/apkb.css"
+REDIRECT_SCRIPT = "assets/apkb/redirect.js"
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
 _WHITESPACE = re.compile(r"\s+")
@@ -195,16 +196,18 @@ def redirect_pages(catalog: Catalog) -> list[Page]:
         for alias in entry.aliases:
             old, new = urls.html_path(page(alias)), urls.html_path(page(entry.id))
             content = _environment().get_template("redirect.html.j2").render(
-                title=entry.title, target=urls.relative(old, new)
+                title=entry.title, target=urls.relative(old, new), script=urls.relative(old, REDIRECT_SCRIPT),
+                policy_tag=csp.meta_tag(),
             )
             pages.append(Page(old, content))
     return pages
 
 
-def static_assets(catalog: Catalog) -> list[Page]:
-    """Files the rendered pages rely on: the stylesheet, the recommender's scripts and its data."""
+def static_assets(catalog: Catalog, extra_css: str = "") -> list[Page]:
+    """Files the rendered pages rely on: the stylesheet (with ``extra_css`` at its end), the recommender's
+    scripts and data, and the script of the redirect pages."""
     package = files("apkb")
-    css = package.joinpath("templates/apkb.css").read_text(encoding="utf-8")
+    css = package.joinpath("templates/apkb.css").read_text(encoding="utf-8") + extra_css
     data_path, engine_path, ui_path = urls.RECOMMENDER_SCRIPTS
     data = "window.APKB_DATA = " + json.dumps(engine_data(catalog), ensure_ascii=True, separators=(",", ":")) + ";\n"
     return [
@@ -212,4 +215,5 @@ def static_assets(catalog: Catalog) -> list[Page]:
         Page(data_path, data),
         Page(engine_path, package.joinpath("static/recommender.js").read_text(encoding="utf-8")),
         Page(ui_path, package.joinpath("static/recommender-ui.js").read_text(encoding="utf-8")),
+        Page(REDIRECT_SCRIPT, package.joinpath("static/redirect.js").read_text(encoding="utf-8")),
     ]

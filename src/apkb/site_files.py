@@ -8,7 +8,7 @@ from pathlib import Path
 from apkb.catalog import Catalog
 from apkb.catalogue import catalogue_files
 from apkb.exports import export_files
-from apkb.gap_map import gap_map_files
+from apkb.gap_map import gap_map_files, stylesheet
 from apkb.modules import TrainingModule
 from apkb.page import Page
 from apkb.render import (
@@ -33,7 +33,7 @@ def site_files(
         *redirect_pages(catalog),
         *freshness_pages(catalog, root),
         *contributing_page(root),
-        *static_assets(catalog),
+        *static_assets(catalog, extra_css=stylesheet(catalog)),
         *catalogue_files(catalog),
         *gap_map_files(catalog),
         *export_files(catalog),
