@@ -16,7 +16,13 @@
   if (!data || !form || !table || !count) return;
 
   var FILTERS = ["category", "stage", "rf", "strategy", "effect", "certainty", "certainty-min"];
+  var KEYS = FILTERS.concat(["q", "sort"]);
   var DEFAULT_SORT = { key: "title", dir: "asc" };
+  var DIRECTIONS = ["asc", "desc"];
+  /** The longest search text, in characters; with it, no fragment the page writes comes near MAX_FRAGMENT. */
+  var MAX_QUERY = 200;
+  /** A fragment longer than this is not read at all (the page writes at most a few hundred characters). */
+  var MAX_FRAGMENT = 2000;
   var tbody = table.tBodies[0];
   var headers = Array.prototype.slice.call(table.tHead.querySelectorAll("th[data-sort-key]"));
   var sort = { key: DEFAULT_SORT.key, dir: DEFAULT_SORT.dir };
@@ -101,21 +107,47 @@
     return parts.join("&");
   }
 
-  function decode(value) {
-    try { return decodeURIComponent(value.replace(/\+/g, " ")); } catch (e) { return ""; }
+  /**
+   * The decoded value of each known key the fragment gives once, in an object without a prototype. The
+   * fragment is whatever the address bar holds, so it is read as untrusted input: only KEYS are read (as
+   * written, never decoded); a key given twice is ambiguous and read as absent; a value that does not decode
+   * (%E0%A4%A) is dropped; a fragment longer than MAX_FRAGMENT is not read at all.
+   */
+  function fragmentValues(fragment) {
+    var values = Object.create(null), seen = Object.create(null);
+    var text = typeof fragment === "string" ? fragment.replace(/^#/, "") : "";
+    if (!text || text.length > MAX_FRAGMENT) return values;
+    text.split("&").forEach(function (pair) {
+      var at = pair.indexOf("="), name = pair.slice(0, at);
+      if (at < 0 || KEYS.indexOf(name) < 0) return;
+      seen[name] = (seen[name] || 0) + 1;
+      try {
+        values[name] = decodeURIComponent(pair.slice(at + 1).replace(/\+/g, " "));
+      } catch (e) {
+        delete values[name];
+      }
+    });
+    Object.keys(seen).forEach(function (name) { if (seen[name] > 1) delete values[name]; });
+    return values;
   }
 
-  /** The state a fragment describes; anything unknown or not on offer is left at its default. */
+  /**
+   * The state a fragment describes. Each filter must be one of its select's options, the search text at most
+   * MAX_QUERY characters, the sort a sortable column and a direction; anything else is left at its default.
+   * The search text only ever reaches the page as the search box's value.
+   */
   function fromFragment(fragment) {
+    var values = fragmentValues(fragment);
     var state = { filters: {}, q: "", sort: { key: DEFAULT_SORT.key, dir: DEFAULT_SORT.dir } };
-    FILTERS.forEach(function (name) { state.filters[name] = ""; });
-    fragment.replace(/^#/, "").split("&").forEach(function (pair) {
-      var at = pair.indexOf("="), name = at < 0 ? pair : pair.slice(0, at), value = at < 0 ? "" : decode(pair.slice(at + 1));
-      var match = /^([a-z]+)-(asc|desc)$/.exec(value);
-      if (FILTERS.indexOf(name) >= 0 && allowed(name, value)) state.filters[name] = value;
-      else if (name === "q") state.q = value;
-      else if (name === "sort" && match && SORT_VALUES.hasOwnProperty(match[1])) state.sort = { key: match[1], dir: match[2] };
+    FILTERS.forEach(function (name) {
+      state.filters[name] = values[name] !== undefined && allowed(name, values[name]) ? values[name] : "";
     });
+    if (values.q !== undefined && values.q.length <= MAX_QUERY) state.q = values.q;
+    var at = values.sort === undefined ? -1 : values.sort.lastIndexOf("-");
+    var key = at < 0 ? "" : values.sort.slice(0, at), dir = at < 0 ? "" : values.sort.slice(at + 1);
+    if (Object.prototype.hasOwnProperty.call(SORT_VALUES, key) && DIRECTIONS.indexOf(dir) >= 0) {
+      state.sort = { key: key, dir: dir };
+    }
     return state;
   }
 
@@ -179,6 +211,7 @@
   window.addEventListener("hashchange", function () {
     if (window.location.hash.replace(/^#/, "") !== toFragment(readForm())) restore();
   });
+  control("q").maxLength = MAX_QUERY;
   form.hidden = false;
   table.classList.add("apkb-catalogue--live");
   restore();

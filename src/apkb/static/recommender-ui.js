@@ -53,7 +53,10 @@
     });
   }
 
-  /** Put a profile into the form, control by control. */
+  /**
+   * Put a profile into the form, control by control. The profile comes from engine.fromFragment, which
+   * keeps only values the data offers; they reach the page only as the controls' values and checks.
+   */
   function writeForm(profile, top) {
     setChecked("stage", [profile.stage]);
     data.scales.risk_factors.forEach(function (f) { form.elements[f].value = String(profile.risk_factors[f]); });
@@ -64,12 +67,16 @@
     form.elements.budget.value = c.budget || "";
     setChecked("actors", c.actors_available || []);
     setChecked("exclude", c.exclude || []);
-    if (top) form.elements.top.value = top;
+    form.elements.top.value = top;
   }
 
+  /** How many results the fragment asks for: one of the options on offer, else the default option. */
   function topFromFragment(fragment) {
-    var match = /(?:^#?|&)top=(5|10|20|all)(?:&|$)/.exec(fragment || "");
-    return match ? match[1] : null;
+    var options = Array.prototype.slice.call(form.elements.top.options);
+    var wanted = engine.fragmentValues(data, fragment).top;
+    var offered = options.filter(function (option) { return option.value === wanted; })[0];
+    var fallback = options.filter(function (option) { return option.defaultSelected; })[0] || options[0];
+    return (offered || fallback).value;
   }
 
   function fmt(number) { return number.toFixed(1); }
@@ -134,8 +141,7 @@
     var outcome = engine.recommend(data, profile, top === "all" ? undefined : Number(top));
     var shown = top === "all" ? outcome.ranked : outcome.ranked.slice(0, Number(top));
     var present = data.scales.risk_factors.filter(function (f) { return profile.risk_factors[f] > 0; });
-    results.innerHTML = "";
-    results.appendChild(el("h2", { id: "results" }, ["Recommended tools"]));
+    results.replaceChildren(el("h2", { id: "results" }, ["Recommended tools"]));
     if (!present.length) {
       results.appendChild(el("p", { "class": "apkb-hint" }, [
         "No risk factor is set above 0, so the ranking rests on the stage, the evidence and feasibility alone."

@@ -239,23 +239,79 @@
     return params.join("&");
   }
 
-  /** The profile a fragment describes; unknown or malformed values are dropped, never guessed. */
-  function fromFragment(data, fragment) {
-    var values = {};
-    String(fragment || "").replace(/^#/, "").split("&").forEach(function (pair) {
-      if (!pair) return;
+  /*
+   * Reading a fragment. The fragment is whatever the address bar holds: anyone can send a link, so it is read
+   * as untrusted input. Only the keys below are read; a key given twice is ambiguous and read as absent; a
+   * fragment longer than any this page writes is not read at all; a value that does not decode (%E0%A4%A) is
+   * dropped; and every value must be one the data offers, or it is left at its default. Keys are matched as
+   * they are written, never decoded. Nothing read here is ever written into the page as markup.
+   */
+  var FRAGMENT_KEYS = ["stage", "rf", "sit", "leverage", "time", "budget", "actors", "exclude", "top"];
+  /** No fragment longer than this is read, whatever the data; see maxFragmentLength. */
+  var MIN_FRAGMENT_CAP = 2000;
+
+  function longest(values) {
+    return values.reduce(function (most, value) { return Math.max(most, encodeURIComponent(value).length); }, 0);
+  }
+
+  /** The longest fragment the page can write for this data, or 2,000 characters if that is more: the cap. */
+  function maxFragmentLength(data) {
+    var s = data.scales, length = 0;
+    FRAGMENT_KEYS.forEach(function (key) { length += key.length + 2; });
+    [s.stages, s.leverage, s.time_to_effect, s.cost, ["all"]].forEach(function (scale) { length += longest(scale); });
+    length += s.risk_factors.length;
+    var lists = [Object.keys(data.labels.situations), Object.keys(data.labels.actors)];
+    lists.push(data.tools.map(function (t) { return t.id; }));
+    lists.forEach(function (list) {
+      list.forEach(function (value) { length += encodeURIComponent(value).length + 1; });
+    });
+    return Math.max(MIN_FRAGMENT_CAP, length);
+  }
+
+  /**
+   * The decoded value of each known key the fragment gives once, as an object without a prototype; nothing
+   * at all if the fragment is longer than the page could have written.
+   */
+  function fragmentValues(data, fragment) {
+    var values = Object.create(null), seen = Object.create(null);
+    var text = typeof fragment === "string" ? fragment : "";
+    if (text.charAt(0) === "#") text = text.slice(1);
+    if (!text || text.length > maxFragmentLength(data)) return values;
+    text.split("&").forEach(function (pair) {
       var at = pair.indexOf("=");
       if (at < 0) return;
-      try { values[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1)); } catch (e) { /* skip */ }
+      var key = pair.slice(0, at);
+      if (FRAGMENT_KEYS.indexOf(key) < 0) return;
+      seen[key] = (seen[key] || 0) + 1;
+      try { values[key] = decodeURIComponent(pair.slice(at + 1)); } catch (e) { delete values[key]; }
     });
-    function oneOf(value, allowed) { return allowed.indexOf(value) >= 0 ? value : null; }
+    Object.keys(seen).forEach(function (key) { if (seen[key] > 1) delete values[key]; });
+    return values;
+  }
+
+  /**
+   * The profile a fragment describes, complete. Each value must be one the data offers, or its default is
+   * used: the first stage; level 0 for every factor unless rf is exactly one digit 0-3 per factor; no
+   * constraint. In a list, unknown and repeated items are dropped, and a list none of whose items is known
+   * counts as absent (so "actors=nonsense" leaves every actor available, where "actors=" says none is).
+   */
+  function fromFragment(data, fragment) {
+    var values = fragmentValues(data, fragment);
+    function oneOf(value, allowed) { return value !== undefined && allowed.indexOf(value) >= 0 ? value : null; }
     function listOf(value, allowed) {
       if (value === undefined) return null;
-      return value.split(",").filter(function (v) { return allowed.indexOf(v) >= 0; });
+      if (value === "") return [];
+      var known = Object.create(null), taken = Object.create(null), items = [];
+      allowed.forEach(function (v) { known[v] = true; });
+      value.split(",").forEach(function (v) {
+        if (known[v] && !taken[v]) { taken[v] = true; items.push(v); }
+      });
+      return items.length ? items : null;
     }
     var levels = {};
-    var digits = /^[0-3]{14}$/.test(values.rf || "") ? values.rf : null;
-    data.scales.risk_factors.forEach(function (f, i) { levels[f] = digits ? Number(digits[i]) : 0; });
+    var rf = values.rf, count = data.scales.risk_factors.length;
+    var digits = rf !== undefined && rf.length === count && /^[0-3]+$/.test(rf) ? rf : null;
+    data.scales.risk_factors.forEach(function (f, i) { levels[f] = digits ? Number(digits.charAt(i)) : 0; });
     var toolIds = data.tools.map(function (t) { return t.id; });
     return {
       stage: oneOf(values.stage, data.scales.stages) || data.scales.stages[0],
@@ -277,7 +333,9 @@
     recommend: recommend,
     normaliseProfile: normaliseProfile,
     toFragment: toFragment,
-    fromFragment: fromFragment
+    fromFragment: fromFragment,
+    fragmentValues: fragmentValues,
+    maxFragmentLength: maxFragmentLength
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.APKBRecommender = api;
