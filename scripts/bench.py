@@ -65,6 +65,7 @@ from apkb.validate import validate  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 PROFILE_START, PROFILE_END = "<!-- profile:start -->", "<!-- profile:end -->"
+HOSTILE_START, HOSTILE_END = "<!-- hostile:start -->", "<!-- hostile:end -->"
 CHROMIUM = Path(os.environ.get("APKB_CHROMIUM", "/usr/bin/chromium"))
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 ENV["NO_MKDOCS_2_WARNING"] = "1"
@@ -906,6 +907,49 @@ def write_between(path: Path, start: str, end: str, content: str) -> None:
     log(f"updated {path}")
 
 
+# --- hostile input: how fast, and in how little memory, the loader refuses what it must -----------------------
+
+
+def _alias_bomb(levels: int = 10) -> str:
+    """A "billion laughs" front matter: each level lists the one before ten times, 10**levels strings if expanded."""
+    lines = ['lol0: &a0 "lol"'] + [f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "---\nid: bomb\n" + "\n".join(lines) + "\n---\n## What it is\n"
+
+
+def hostile_input(work: Path, runs: int = 5) -> str:
+    """Time (best of ``runs``) and trace the peak Python memory of refusing each hostile file, as a Markdown table."""
+    import tracemalloc
+
+    from apkb.front_matter import read_front_matter
+    from apkb.problems import ContentError
+
+    cases = {
+        "a 10 MB entry": lambda path: path.write_bytes(b"---\nid: huge\n---\n" + b"A" * (10 * 1024 * 1024)),
+        "a billion-laughs alias bomb (10 levels)": lambda path: path.write_text(_alias_bomb(), encoding="utf-8"),
+        "200,000 nested lists": lambda path: path.write_text(
+            "---\nid: deep\nx: " + "[" * 200_000 + "]" * 200_000 + "\n---\n", encoding="utf-8"),
+    }
+    rows = ["| Input | Refused with | Best time | Peak memory traced |", "| --- | --- | ---: | ---: |"]
+    for name, write in cases.items():
+        path = work / "hostile.md"
+        write(path)
+        times, message, peak = [], "", 0
+        for _ in range(runs):
+            tracemalloc.start()
+            began = time.perf_counter()
+            try:
+                read_front_matter(path)
+                message = "(accepted!)"
+            except ContentError as error:
+                message = error.problems[0].message
+            times.append(time.perf_counter() - began)
+            peak = max(peak, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        shown = message if len(message) <= 70 else message[:67] + "..."
+        rows.append(f"| {name} ({path.stat().st_size:,} bytes) | {shown} | {millis(min(times))} | {kilobytes(peak)} |")
+    return "\n".join(rows)
+
+
 # --- profiling ------------------------------------------------------------------------------------------
 
 
@@ -1032,6 +1076,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-target", choices=["render", "build"], default="render",
                         help="render: validate + site_files (default); build: a whole mkdocs build in process.")
     parser.add_argument("--top", type=int, default=15, help="How many functions --profile lists (default 15).")
+    parser.add_argument("--hostile", action="store_true",
+                        help="Only time the refusal of hostile input (10 MB file, alias bomb, deep nesting).")
     args = parser.parse_args(argv)
     try:
         sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
@@ -1046,6 +1092,12 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     created = args.work is None
     try:
+        if args.hostile:
+            report = hostile_input(work)
+            print(report)
+            if args.write:
+                write_between(args.write, HOSTILE_START, HOSTILE_END, report)
+            return 0
         if args.profile:
             report, for_page = profile(args, work)
             print(report)
