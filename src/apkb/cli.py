@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from apkb.cli_options import annotation_format_option
 from apkb.problems import ContentError, display_path, github_annotation
@@ -152,7 +154,7 @@ def list_command(context: click.Context, category: str | None, stage: str | None
             table.add_column(column, overflow="fold")
         for tool in sorted(tools, key=lambda t: (_V.categories.rank(t.category), t.title)):
             table.add_row(
-                tool.id, tool.title, tool.category, ", ".join(tool.stages),
+                tool.id, Text(tool.title), tool.category, ", ".join(tool.stages),
                 _V.effects.label_of(tool.evidence.effect), _V.certainty.label_of(tool.evidence.certainty),
             )
         console.print(table)
@@ -162,7 +164,7 @@ def list_command(context: click.Context, category: str | None, stage: str | None
         for column in ("title", "country", "period", "stage"):
             table.add_column(column, overflow="fold")
         for lesson in sorted(lessons, key=lambda x: (x.period.start, x.id)):
-            table.add_row(lesson.id, lesson.title, lesson.country, str(lesson.period), lesson.stage)
+            table.add_row(lesson.id, Text(lesson.title), Text(lesson.country), str(lesson.period), lesson.stage)
         console.print(table)
     if not tools and not lessons:
         console.print("No entries match.")
@@ -193,7 +195,7 @@ def show_command(context: click.Context, entry_id: str) -> None:
 def _show(entry: Entry, catalog: Catalog, console: Console) -> None:
     from apkb.model import Tool
     
-    console.print(f"[bold]{entry.title}[/]  ({entry.id})")
+    console.print(f"[bold]{escape(entry.title)}[/]  ({entry.id})")
     console.print(entry.summary, markup=False)
     console.print()
     if isinstance(entry, Tool):
@@ -314,7 +316,7 @@ def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
     console = _console()
     profile = result.profile
     present = ", ".join(f"{f}={level}" for f, level in profile.risk_factors.items() if level) or "none"
-    console.print(f"[bold]{profile.title or name}[/]", markup=True)
+    console.print(f"[bold]{escape(profile.title or name)}[/]")
     console.print(f"Stage: {profile.stage}; risk factors present: {present}", markup=False)
     table = Table(title=f"Top {min(top, len(result.ranked))} of {len(result.ranked)} tools", title_justify="left")
     table.add_column("#", justify="right")
@@ -325,8 +327,8 @@ def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
     for scored in result.top(top):
         notes = list(scored.shortfalls) + ([f"{len(scored.cautions)} caution(s)"] if scored.cautions else [])
         table.add_row(
-            str(scored.rank), scored.tool["title"], f"{scored.total:.1f}",
-            " / ".join(f"{scored.parts[part]:.0f}" for part in PARTS), "; ".join(notes),
+            str(scored.rank), Text(scored.tool["title"]), f"{scored.total:.1f}",
+            " / ".join(f"{scored.parts[part]:.0f}" for part in PARTS), Text("; ".join(notes)),
         )
     console.print(table)
     if result.excluded:

@@ -14,7 +14,8 @@ from apkb.site_build import SiteBuildError, build_site
 @click.command(name="build")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="mkdocs.yml (default: in the root).")
 @click.option(
-    "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the site goes (default: site/ in the root)."
+    "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Where the site goes (default: site/ in the root).",
 )
 @click.pass_context
 def build_command(context: click.Context, config: Path | None, site_dir: Path | None) -> None:

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from apkb.ewp import EWPError, EWPResult, percent, profile_from_ewp, profile_yaml
 from apkb.problems import display_path
@@ -47,7 +48,7 @@ def _summary(result: EWPResult) -> None:
     table.add_column("predictor = value (rule)", overflow="fold", ratio=3)
     for factor in result.factors:
         style = None if factor.level else "dim"
-        table.add_row(factor.factor, factor.name, str(factor.level), factor.summary(), style=style)
+        table.add_row(factor.factor, Text(factor.name), str(factor.level), Text(factor.summary()), style=style)
     console.print(table)
     console.print("These levels are a starting point: review each with someone who knows the country.")
 

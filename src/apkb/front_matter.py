@@ -8,6 +8,7 @@ load (a byte-order mark, anchors and aliases, duplicate keys) is refused with a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,11 @@ MAX_ENTRY_BYTES = 1024 * 1024
 """Entries are a few kilobytes; anything over a mebibyte is a mistake or an attack."""
 MAX_DEPTH = 50
 """Entries nest a few levels deep; deeper YAML is a mistake, and reading it would exhaust Python's stack."""
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (which can drive a terminal: colours, links, a cleared screen) and the bidirectional
+overrides that make text display in another order than it reads, hiding what a reviewer approves. Tabs
+and line breaks are the only controls an entry needs."""
 
 FieldPath = tuple[str | int, ...]
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
@@ -185,6 +191,11 @@ class _TrackingYAMLHandler(frontmatter.YAMLHandler):
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 self._walk(item, (*path, index), seen)
+        elif isinstance(node.value, str) and (found := _INVISIBLE.search(node.value)):  # e.g. from "\e" in YAML
+            raise ContentError(
+                [self.problem(f"the value holds {invisible_name(found.group())}; {_INVISIBLE_HINT}", self._line(node),
+                              field_name(path))]
+            )
 
 
 class _ProblemFactory:
@@ -224,6 +235,25 @@ def _decode(data: bytes, problem: _ProblemFactory) -> str:
         ) from None
 
 
+_INVISIBLE_HINT = "only printable text, tabs and line breaks are allowed"
+
+
+def invisible_name(character: str) -> str:
+    """A control character as a reader can recognise it: ``U+001B (ESCAPE)``."""
+    code = ord(character)
+    name = unicodedata.name(character, "") or {0x1B: "ESCAPE", 0x7F: "DELETE"}.get(code, "a control character")
+    return f"the invisible character U+{code:04X} ({name})"
+
+
+def _refuse_invisible(text: str, problem: _ProblemFactory) -> None:
+    found = _INVISIBLE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        where = f"at line {line}, column {column}"
+        raise ContentError([problem(f"{invisible_name(found.group())} {where}; {_INVISIBLE_HINT}", line)])
+
+
 def _read_source(path: Path, problem: _ProblemFactory) -> str:
     """The file's text with Unix line ends, refusing files that are too big, unreadable or not UTF-8."""
     try:
@@ -237,7 +267,9 @@ def _read_source(path: Path, problem: _ProblemFactory) -> str:
         raise ContentError([problem(f"cannot be read: {error.strerror or error}")]) from None
     # Every line end, as Python's universal newlines read them: "\r\r\n" must not become a "\r\n" that
     # python-frontmatter then shortens again, shifting the lines of the front matter.
-    return _decode(data, problem).replace("\r\n", "\n").replace("\r", "\n")
+    text = _decode(data, problem).replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_invisible(text, problem)
+    return text
 
 
 @dataclass

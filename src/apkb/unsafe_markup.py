@@ -24,7 +24,7 @@ ALLOWED_ELEMENTS = frozenset(
 )
 """Elements that can only format text. Images, media, frames, forms, styles and scripts are not here."""
 
-ALLOWED_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "open", "href", "colspan", "rowspan", "markdown"})
+ALLOWED_ATTRIBUTES = frozenset("class id title lang dir open href colspan rowspan markdown".split())
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tool", "lesson", "module", "rf"})
 _WHY = {
     "script": "it would run code in the reader's browser",
@@ -84,6 +84,22 @@ def _url_finding(url: str, what: str) -> str | None:
     )
 
 
+def _handler_message(name: str, where: str) -> str:
+    return f"the inline event handler {name}= {where} is not allowed: it runs code"
+
+
+def _attribute_problems(name: str, value: str | None, where: str) -> Iterator[str]:
+    """What is wrong with one attribute, given in HTML or in a Markdown attribute list."""
+    if name.startswith("on"):
+        yield _handler_message(name, where)
+    elif name not in ALLOWED_ATTRIBUTES:
+        yield f"the attribute {name}= {where} is not allowed; allowed: " + ", ".join(sorted(ALLOWED_ATTRIBUTES))
+    elif name == "href" and value is not None:
+        problem = _url_finding(value, f"the link {where}")
+        if problem:
+            yield problem
+
+
 def _blank(match: re.Match[str]) -> str:
     """The matched text with everything but line breaks turned to spaces, so offsets and lines still hold."""
     return re.sub(r"[^\n]", " ", match.group(0))
@@ -129,15 +145,8 @@ def _html_findings(text: str) -> Iterator[Finding]:
             yield Finding(line, f"the HTML element <{tag}> is not allowed: {why}")
             continue
         for name, value in attrs:
-            if name.startswith("on"):
-                yield Finding(line, f"the inline event handler {name}= on <{tag}> is not allowed: it runs code")
-            elif name not in ALLOWED_ATTRIBUTES:
-                yield Finding(line, f"the attribute {name}= on <{tag}> is not allowed; allowed: "
-                              + ", ".join(sorted(ALLOWED_ATTRIBUTES)))
-            elif name == "href" and value is not None:
-                problem = _url_finding(value, f"the link <{tag} href>")
-                if problem:
-                    yield Finding(line, problem)
+            for message in _attribute_problems(name, value, f"on <{tag}>"):
+                yield Finding(line, message)
 
 
 def _raw_tag_findings(text: str) -> Iterator[Finding]:
@@ -147,7 +156,7 @@ def _raw_tag_findings(text: str) -> Iterator[Finding]:
         inside = _IGNORED_IN_URLS.sub(" ", html.unescape(match.group(3)))
         tag = match.group(2).lower()
         for handler in _EVENT_HANDLER.finditer(inside):
-            yield Finding(line, f"the inline event handler {handler.group(1).lower()}= on <{tag}> is not allowed: it runs code")
+            yield Finding(line, _handler_message(handler.group(1).lower(), f"on <{tag}>"))
         squeezed = _IGNORED_IN_URLS.sub("", html.unescape(match.group(3))).lower()
         for scheme in ("javascript:", "vbscript:", "data:"):
             if scheme in squeezed:
@@ -178,16 +187,8 @@ def _attribute_list_findings(text: str) -> Iterator[Finding]:
     for block in _ATTRIBUTE_LIST.finditer(text):
         line = text.count("\n", 0, block.start()) + 1
         for match in _ATTRIBUTE.finditer(block.group(1)):
-            name, value = match.group(1).lower(), match.group(2).strip("\"'")
-            if name.startswith("on"):
-                yield Finding(line, f"the inline event handler {name}= in an attribute list is not allowed: it runs code")
-            elif name not in ALLOWED_ATTRIBUTES:
-                yield Finding(line, f"the attribute {name}= in an attribute list is not allowed; allowed: "
-                              + ", ".join(sorted(ALLOWED_ATTRIBUTES)))
-            elif name == "href":
-                problem = _url_finding(value, "the attribute-list link")
-                if problem:
-                    yield Finding(line, problem)
+            for message in _attribute_problems(match.group(1).lower(), match.group(2).strip("\"'"), "in an attribute list"):
+                yield Finding(line, message)
 
 
 def unsafe_markup(markdown: str) -> list[Finding]:
