@@ -214,3 +214,12 @@ def test_only_inline_scripts_a_browser_would_run_are_hashed() -> None:
 )
 def test_links_that_leave_the_site_are_marked(anchor: str, expected: str) -> None:
     assert mark_external_links(anchor) == expected
+
+
+def test_only_a_live_reload_preview_relaxes_scripts_and_nothing_else() -> None:
+    page = '<html><head><meta charset="utf-8"><script>theme()</script></head><body></body></html>'
+    strict = directives(POLICY.search(with_policy(page, "")).group(1))  # type: ignore[union-attr]
+    preview = directives(POLICY.search(with_policy(page, "", live_reload=True)).group(1))  # type: ignore[union-attr]
+    assert "'unsafe-inline'" not in strict["script-src"]
+    assert preview["script-src"] == ["'self'", "'unsafe-inline'"], "no hash beside it, or browsers ignore it"
+    assert {k: v for k, v in preview.items() if k != "script-src"} == {k: v for k, v in strict.items() if k != "script-src"}

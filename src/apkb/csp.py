@@ -51,26 +51,35 @@ def inline_scripts(html: str) -> list[str]:
     ]
 
 
-def policy(script_hashes: list[str] | tuple[str, ...] = ()) -> str:
-    """The policy text, allowing the given inline-script hashes besides the site's own files."""
+LIVE_RELOAD_SCRIPT_SRC = "'self' 'unsafe-inline'"
+"""For ``mkdocs serve`` only, whose live-reload script is inline and differs on every request, so that no hash
+can allow it. Browsers ignore 'unsafe-inline' beside a hash, so this source list carries none."""
+
+
+def policy(script_hashes: list[str] | tuple[str, ...] = (), live_reload: bool = False) -> str:
+    """The policy text, allowing the given inline-script hashes besides the site's own files (or, for a
+    ``mkdocs serve`` preview with ``live_reload``, any inline script)."""
     directives = dict(POLICY)
-    if script_hashes:
+    if live_reload:
+        directives["script-src"] = LIVE_RELOAD_SCRIPT_SRC
+    elif script_hashes:
         directives["script-src"] += " " + " ".join(dict.fromkeys(script_hashes))
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def meta_tag(script_hashes: list[str] | tuple[str, ...] = ()) -> str:
+def meta_tag(script_hashes: list[str] | tuple[str, ...] = (), live_reload: bool = False) -> str:
     """The ``<meta http-equiv="Content-Security-Policy">`` tag for a page."""
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes)}">'
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes, live_reload)}">'
 
 
-def with_policy(page_html: str, content_html: str) -> str:
+def with_policy(page_html: str, content_html: str, live_reload: bool = False) -> str:
     """``page_html`` with the policy as the first thing after its charset, allowing the inline scripts of the
-    page's frame (theme, header, footer) but none of those inside ``content_html``, the rendered entry."""
+    page's frame (theme, header, footer) but none of those inside ``content_html``, the rendered entry.
+    ``live_reload`` relaxes scripts for a local ``mkdocs serve`` preview; built sites never have it."""
     if content_html and content_html not in page_html:
         raise PolicyError("the page's content is not found in the page, so its scripts cannot be told apart")
     frame = page_html.replace(content_html, "", 1) if content_html else page_html
-    tag = meta_tag([script_hash(text) for text in inline_scripts(frame)])
+    tag = meta_tag([script_hash(text) for text in inline_scripts(frame)], live_reload)
     charset = _CHARSET.search(page_html)
     if charset is None:
         raise PolicyError("the page has no <meta charset>, after which the policy must come")

@@ -40,6 +40,15 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     """Validate the knowledge base and add its generated pages to the site."""
 
+    serving = False
+    """True under ``mkdocs serve``, whose inline live-reload script the strict policy would refuse."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        if self.serving:
+            log.info("apkb: the preview's Content-Security-Policy allows inline scripts, for live reload; "
+                     "built sites do not")
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         if STYLESHEET not in config.extra_css:
@@ -73,7 +82,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Give the page its Content-Security-Policy, and mark links that leave the site."""
         try:
-            return mark_external_links(with_policy(output, page.content or ""))
+            return mark_external_links(with_policy(output, page.content or "", live_reload=self.serving))
         except PolicyError as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
 
@@ -81,7 +90,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """The same for the theme's stand-alone pages, such as 404.html."""
         if not template_name.endswith(".html"):
             return output_content
-        return mark_external_links(with_policy(output_content, ""))
+        return mark_external_links(with_policy(output_content, "", live_reload=self.serving))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for watched in (self.root / TOOLKIT_DIR, self.root / LESSONS_DIR, self.root / "CONTRIBUTING.md"):
