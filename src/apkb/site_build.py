@@ -7,6 +7,7 @@ maintainer with the site open) see either the old site or the new one, never a h
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ def run_mkdocs(config: Path, destination: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(destination)],
         capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # its end-of-life banner would bury the real error
     )
     if done.returncode != 0:
         raise SiteBuildError(done.stderr.strip() or f"mkdocs exited with {done.returncode}")
