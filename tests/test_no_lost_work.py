@@ -344,6 +344,20 @@ def test_fmt_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path, mode:
     assert sorted(p.name for p in path.parent.iterdir()) == ["example.md"]
 
 
+def test_fmt_formats_a_linked_entry_through_its_link_and_keeps_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "example.md"
+    shared.parent.mkdir()
+    shared.write_bytes(UNFORMATTED)
+    link = tmp_path / "toolkit" / "financial" / "example.md"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(shared)
+    result = run_cli("--root", str(tmp_path), "fmt")
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == shared.resolve(), "the link is still a link to the same file"
+    assert shared.read_bytes().startswith(b"---\nid: example\ntitle: Example\n---\n")
+    assert sorted(p.name for p in shared.parent.iterdir()) == ["example.md"]
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [

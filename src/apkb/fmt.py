@@ -485,12 +485,17 @@ def _check(new: bytes, old: bytes, metadata: dict[str, Any], shown: str) -> None
         )
 
 
-def _write_atomically(path: Path, data: bytes, metadata: dict[str, Any]) -> None:
-    """Write ``data`` beside ``path``, check it parses to ``metadata``, then rename it over ``path``."""
+def _write_atomically(link: Path, data: bytes, metadata: dict[str, Any]) -> None:
+    """Write ``data`` beside ``link`` (or beside the file it links to, which stays a link), check that it
+    parses to ``metadata``, flush it to disk, then rename it over the file: a kill or a power cut leaves
+    either the old file or the new one."""
+    path = link.resolve() if link.is_symlink() else link
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".apkb-fmt", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         reread = read_front_matter(Path(temporary)).metadata
         if not same(reread, metadata):
@@ -502,6 +507,21 @@ def _write_atomically(path: Path, data: bytes, metadata: dict[str, Any]) -> None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the rename) to disk, where the platform allows it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def format_file(path: Path, root: Path | None, write: bool = True) -> Outcome:

@@ -34,10 +34,14 @@ class LoadResult:
 def kind_for(path: Path, root: Path | None, metadata: dict[str, Any]) -> str | None:
     """Whether a file holds a tool or a lesson: by its folder under the root, else by its fields."""
     if root is not None:
-        try:
-            top = path.resolve().relative_to(root.resolve()).parts[0]
-        except (ValueError, IndexError):
-            top = None
+        top = None
+        # As given first (an entry may be a link to a file elsewhere), then with links resolved.
+        for candidate, base in ((path.absolute(), root.absolute()), (path.resolve(), root.resolve())):
+            try:
+                top = candidate.relative_to(base).parts[0]
+                break
+            except (ValueError, IndexError):
+                continue
         if top == TOOLKIT_DIR:
             return "tool"
         if top == LESSONS_DIR:
