@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,22 @@ def in_repo() -> Iterator[Path]:
 def run_cli(*args: str) -> Result:
     """Run ``apkb`` with the given arguments, keeping stdout and stderr apart."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+class _StartTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None], int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs), self.getpos()[0]))
+
+
+def start_tags(html: str) -> list[tuple[str, dict[str, str | None], int]]:
+    """Each start tag of ``html`` as a browser's parser reads it: (tag, attributes, line)."""
+    parser = _StartTags()
+    parser.feed(html)
+    return parser.found
 
 
 def build(config: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:

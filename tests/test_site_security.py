@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +15,9 @@ import pytest
 
 from apkb.csp import PolicyError, inline_scripts, script_hash, with_policy
 from apkb.external_links import mark_external_links
-from conftest import FIXTURE_SITE, build
+from conftest import FIXTURE_SITE, build, start_tags as tags
 
 POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None], int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs), self.getpos()[0]))
-
-
-def tags(html: str) -> list[tuple[str, dict[str, str | None], int]]:
-    parser = _Tags()
-    parser.feed(html)
-    return parser.tags
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -15,16 +15,12 @@ from dataclasses import dataclass
 
 from apkb import urls
 from apkb.catalog import Catalog
+from apkb.markdown_code import line_at, mask_code
 from apkb.problems import Problem
 from apkb.vocabulary import vocabularies
 
 SCHEMES = ("tool", "lesson", "module", "rf")
 _LINK = re.compile(r"\]\((?P<scheme>tool|lesson|module|rf):(?P<target>[^)\s#]*)(?P<fragment>#[^)\s]*)?\)")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-"""A line with its end. Only these end a line in Markdown (and in editors); str.splitlines also splits at
-form feeds, U+2028 and others, which would shift the line of every link after them."""
 
 
 @dataclass(frozen=True)
@@ -45,20 +41,13 @@ class CrossLink:
 
 
 def find_links(text: str, first_line: int = 1) -> Iterator[CrossLink]:
-    """Every cross-link in ``text`` outside code, with its line (counting from ``first_line``)."""
-    offset = 0
-    fenced = False
-    for number, line in enumerate(_LINE.findall(text), start=first_line):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
-            for match in _LINK.finditer(masked):
-                yield CrossLink(
-                    match["scheme"], match["target"], match["fragment"] or "", number,
-                    offset + match.start() + 2, offset + match.end() - 1,
-                )
-        offset += len(line)
+    """Every cross-link in ``text`` outside code, with its line (counting from ``first_line``; only ``\r\n``,
+    ``\r`` and ``\n`` end a line, as in editors, not the form feeds and U+2028 that str.splitlines counts)."""
+    for match in _LINK.finditer(mask_code(text)):
+        yield CrossLink(
+            match["scheme"], match["target"], match["fragment"] or "", line_at(text, match.start(), first_line),
+            match.start() + 2, match.end() - 1,
+        )
 
 
 class Resolver:

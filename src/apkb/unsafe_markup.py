@@ -3,7 +3,8 @@
 Entries reach readers whose browsing may interest others, so the rule is an allowlist: a handful of
 harmless HTML elements and attributes, and links that are http(s), mailto, in-page or site-relative, or
 our cross-links (``tool:``, ``lesson:``, ``module:``, ``rf:``). Everything else is refused with its line.
-Code spans and fenced code blocks are left alone: Markdown shows them as text.
+Code spans and fenced code blocks are left alone, found as the renderer finds them (see markdown_code):
+Markdown shows them as text.
 
 Schemes are judged as a browser would read them: after decoding character references and dropping the
 whitespace and control characters that browsers ignore inside a URL.
@@ -16,6 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from apkb.markdown_code import mask_code
 
 ALLOWED_ELEMENTS = frozenset(
     "a abbr b blockquote br caption cite code dd del details dfn div dl dt em figcaption figure h2 h3 h4 h5 h6 "
@@ -42,8 +45,6 @@ _WHY = {
     "math": "MathML can hide markup that the browser re-reads",
 }
 
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)([^>]*)>", re.DOTALL)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
 _INLINE_LINK = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>\n]*>|(?:[^\s()]+|\([^\s)]*\))+)")
@@ -103,22 +104,6 @@ def _attribute_problems(name: str, value: str | None, where: str) -> Iterator[st
 def _blank(match: re.Match[str]) -> str:
     """The matched text with everything but line breaks turned to spaces, so offsets and lines still hold."""
     return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def mask_code(markdown: str) -> str:
-    """``markdown`` with fenced code blocks and code spans blanked out, keeping every line where it was."""
-    lines = markdown.split("\n")
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-            lines[number] = ""
-        elif fence is not None:
-            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
-                fence = None
-            lines[number] = ""
-    return _CODE_SPAN.sub(_blank, "\n".join(lines))
 
 
 class _TagScanner(HTMLParser):

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apkb.catalog import Catalog
-from apkb.front_matter import field_name
 from apkb.crosslinks import Resolver, check_links
+from apkb.front_matter import field_name
 from apkb.load import Entry, entry_files, load_paths
+from apkb.markdown_code import mask_code
 from apkb.model import Tool
 from apkb.modules import TrainingModule, load_modules, reference_problems
 from apkb.problems import Problem, display_path
@@ -19,7 +20,6 @@ from apkb.unsafe_markup import unsafe_markup
 from apkb.vocabulary import vocabularies
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_FENCE = re.compile(r"^(```|~~~)")
 
 
 @dataclass
@@ -46,30 +46,20 @@ def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None
     loaded = load_paths(paths, root)
     catalog, problems = Catalog.build(loaded.entries, loaded.failed_ids)
     problems = loaded.problems + problems
-    for entry in catalog.entries():
-        problems.extend(body_problems(entry))
-        problems.extend(markup_problems(entry))
     docs = docs_dir if docs_dir is not None else root / "docs"
     scenarios, scenario_problems = load_scenarios(docs)
     modules = load_modules(docs)
     problems += scenario_problems + modules.problems
     for module in modules.modules:
         problems += reference_problems(module, catalog, {s.id for s in scenarios}, loaded.failed_ids)
-    problems += link_problems(catalog, Resolver(catalog, modules.ids, loaded.failed_ids), docs)
-    problems += page_markup_problems(docs)
-    problems.sort(key=Problem.sort_key)
-    return Report(catalog, problems, loaded.files, modules.modules, scenarios)
-
-
-def link_problems(catalog: Catalog, resolver: Resolver, docs: Path) -> list[Problem]:
-    """Unknown ids in the cross-links of entry bodies and of every Markdown page in the docs folder."""
-    problems: list[Problem] = []
+    resolver = Resolver(catalog, modules.ids, loaded.failed_ids)
     for entry in catalog.entries():
         shown = display_path(entry.path) if entry.path else entry.id
+        problems += body_problems(entry) + markup_problems(entry)
         problems += check_links(entry.body, shown, resolver, entry.body_line)
-    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
-        problems += check_links(page.read_text(encoding="utf-8"), display_path(page), resolver)
-    return problems
+    problems += docs_page_problems(docs, resolver)
+    problems.sort(key=Problem.sort_key)
+    return Report(catalog, problems, loaded.files, modules.modules, scenarios)
 
 
 def _strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -98,23 +88,21 @@ def markup_problems(entry: Entry) -> list[Problem]:
     return problems
 
 
-def page_markup_problems(docs: Path) -> list[Problem]:
-    """Unsafe markup in the Markdown pages of the docs folder (training modules and the rest)."""
+def docs_page_problems(docs: Path, resolver: Resolver) -> list[Problem]:
+    """Unknown cross-link ids and unsafe markup in every Markdown page of the docs folder (training modules
+    and the rest), each page read once."""
     problems: list[Problem] = []
     for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
-        for finding in unsafe_markup(page.read_text(encoding="utf-8")):
-            problems.append(Problem(display_path(page), finding.message, finding.line, "body"))
+        text, shown = page.read_text(encoding="utf-8"), display_path(page)
+        problems += check_links(text, shown, resolver)
+        problems += [Problem(shown, finding.message, finding.line, "body") for finding in unsafe_markup(text)]
     return problems
 
 
 def headings(body: str) -> Iterator[tuple[int, int, str]]:
-    """The (offset line, level, text) of each Markdown ATX heading outside code fences."""
-    fenced = False
-    for offset, line in enumerate(body.splitlines()):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        match = None if fenced else _HEADING.match(line)
+    """The (offset line, level, text) of each Markdown ATX heading outside fenced code."""
+    for offset, line in enumerate(mask_code(body, spans=False).split("\n")):
+        match = _HEADING.match(line)
         if match:
             yield offset, len(match.group(1)), match.group(2)
 
