@@ -175,13 +175,18 @@ def value(page: Page, selector: str) -> str:
     return page.eval_on_selector(selector, "el => el.value")
 
 
+def open_recommender(page: Page, site: Path) -> Keyboard:
+    """The recommender, with its first results shown, and a keyboard that records each focus on the way."""
+    page.goto((site / "recommend.html").as_uri())
+    page.wait_for_selector("#apkb-results li.apkb-result")
+    return Keyboard(page)
+
+
 def test_the_recommender_is_filled_in_and_a_result_opened_with_the_keyboard_alone(
     offline_page: Page, real_site: Path
 ) -> None:
     page = offline_page
-    page.goto((real_site / "recommend.html").as_uri())
-    page.wait_for_selector("#apkb-results li.apkb-result")
-    keys = Keyboard(page)
+    keys = open_recommender(page, real_site)
 
     # Stage: Tab into the group of radio buttons, then arrows choose (Prevention -> Mitigation -> Response).
     keys.tab_to("input[name=stage]")
@@ -232,9 +237,7 @@ def test_the_focus_is_visible_on_every_control_of_the_recommender_and_the_catalo
     offline_page: Page, real_site: Path
 ) -> None:
     page = offline_page
-    page.goto((real_site / "recommend.html").as_uri())
-    page.wait_for_selector("#apkb-results li.apkb-result")
-    keys = Keyboard(page)
+    keys = open_recommender(page, real_site)
     keys.tab_to("#apkb-share")  # every control of the form, each checked on the way
     keys.tab_to("#apkb-results li.apkb-result a")
     assert {"input:radio", "input:checkbox", "select", "summary", "button", "a"} <= keys.seen, keys.seen
