@@ -10,7 +10,9 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -96,6 +98,13 @@ def _browser_missing() -> str | None:
     return None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium as ``browser``, so that ``make check`` can leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Chromium. Missing, it skips the test, except in CI (where .ci/run installs it): there it fails."""
@@ -113,20 +122,13 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def offline_page(browser: Any) -> Iterator[Any]:
-    """A page with the network off. At the end of the test, no script may have failed, the Content-Security-Policy
-    must have refused nothing of the site's own, and every request (of any page opened in its context) must have
-    been for a file:// URL, as on an embassy laptop offline."""
-    context = browser.new_context(offline=True)
-    requests: list[str] = []
-    errors: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    context.on("page", lambda opened: watch_for_errors(opened, errors.append))
-    page = context.new_page()
-    yield page
-    assert errors == [], errors
-    assert all(url.startswith("file://") for url in requests), requests
-    context.close()
+def offline_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page with the network off, for a folder of the test's own (``(folder / name).as_uri()``). It is checked
+    like tracked_page: at the end of the test no script may have failed, the Content-Security-Policy must have
+    refused nothing it was not told to expect, and every request must have been for a file:// URL, as on an
+    embassy laptop offline."""
+    with tracking(browser, ANY_FOLDER, request) as tracked:
+        yield tracked.new_page()
 
 
 # --- the built site in both of the ways readers open it: from a web server, and from its folder (file://) ------
@@ -198,25 +200,44 @@ def site(request: pytest.FixtureRequest, real_site: Path) -> SiteUnderTest:
     return SiteUnderTest("file", real_site, real_site.as_uri() + "/")
 
 
+ANY_FOLDER = SiteUnderTest("file", Path("/"), "file:///")
+"""Pages opened from any folder on this machine: only file:// requests are local (offline_page)."""
+
+CSP_REFUSAL = "Content Security Policy"
+"""Chromium's console messages for what a page's Content-Security-Policy refused all say this."""
+
+REFUSAL_WAIT_MS = 15_000
+"""How long a test that provokes a refusal waits for the browser to report it before it fails."""
+
+
 @dataclass
 class TrackedBrowser:
-    """Opens browser contexts for one test on ``site`` and records every request and uncaught script error in them.
+    """Opens browser contexts for one test on ``site`` and records every request, uncaught script error and
+    Content-Security-Policy refusal in them (from the contexts' own events, so a page opened by a script is
+    watched from its first moment).
 
     In file mode a context has the network off. In http mode it must reach the local server, so it stays online,
-    but a route aborts every request that is not for the local server (and records it as a violation)."""
+    but a route aborts every request that is not for the local server (and records it as a violation).
+
+    ``expected`` are patterns of refusals the test provokes on purpose (the ``provokes_refusal`` marker): each
+    must be reported before the test ends, whenever the browser chooses to report it, and only those are
+    forgiven."""
 
     browser: Any
     site: SiteUnderTest
+    expected: list[re.Pattern[str]] = field(default_factory=list)
     contexts: list[Any] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
 
     def new_context(self, **options: Any) -> Any:
         context = self.browser.new_context(offline=self.site.mode == "file", **options)
         self.contexts.append(context)
         context.on("request", self._requested)
-        context.on("page", self._watch)
+        context.on("console", self._console)
+        context.on("weberror", self._web_error)
         if self.site.mode == "http":
             context.route("**/*", self._route)
         return context
@@ -230,14 +251,56 @@ class TrackedBrowser:
         """Every page still open in the contexts this test opened."""
         return [page for context in self.contexts for page in context.pages if not page.is_closed()]
 
-    def problems(self) -> list[str]:
+    def finish(self, wait_ms: int = REFUSAL_WAIT_MS) -> list[str]:
+        """What went wrong, once everything the pages reported has arrived: requests outside the site, script
+        errors, refusals nobody expected, and expected refusals that never came (each waited for up to
+        ``wait_ms``)."""
+        self._settle()
+        for pattern in self.expected:
+            self.wait_for_refusal(pattern, wait_ms)
         found = [f"request outside the site: {url}" for url in dict.fromkeys(self.outside)]
-        return found + [f"uncaught script error or refusal: {error}" for error in self.errors]
+        found += [f"uncaught script error: {error}" for error in self.errors]
+        found += [f"refusal: {refusal}" for refusal in self.refusals if not self._expected(refusal)]
+        found += [
+            f"expected a refusal matching {pattern.pattern!r}, and the browser reported none"
+            for pattern in self.expected if not self._seen(pattern)
+        ]
+        return found
 
     def close(self) -> None:
         for context in self.contexts:
             context.close()
         self.contexts.clear()
+
+    def _settle(self) -> None:
+        """A round trip to each open page: the browser's reports of what happened before it are delivered first."""
+        for page in self.pages:
+            try:
+                page.evaluate("0")
+            except Exception:  # noqa: BLE001 - a page that crashed or is closing has nothing more to report
+                pass
+
+    def _seen(self, pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(refusal) for refusal in self.refusals)
+
+    def _expected(self, refusal: str) -> bool:
+        return any(pattern.search(refusal) for pattern in self.expected)
+
+    def wait_for_refusal(self, pattern: re.Pattern[str], wait_ms: int = REFUSAL_WAIT_MS) -> bool:
+        """Wait until a refusal matching ``pattern`` has been reported (True), or ``wait_ms`` has passed (False)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        deadline = time.monotonic() + wait_ms / 1000
+        while not self._seen(pattern):
+            remaining = deadline - time.monotonic()
+            context = next((c for c in self.contexts if c.pages), None)
+            if context is None or remaining <= 0:
+                return False
+            try:
+                context.wait_for_event("console", predicate=lambda m: CSP_REFUSAL in m.text, timeout=remaining * 1000)
+            except PlaywrightTimeout:
+                return self._seen(pattern)
+        return True
 
     def _requested(self, request: Any) -> None:
         self.requests.append(request.url)
@@ -251,28 +314,27 @@ class TrackedBrowser:
             self.outside.append(route.request.url)
             route.abort("blockedbyclient")
 
-    def _watch(self, page: Any) -> None:
-        watch_for_errors(page, lambda error: self.errors.append(f"{page.url}: {error}"))
+    def _console(self, message: Any) -> None:
+        if CSP_REFUSAL in message.text:
+            self.refusals.append(f"{_page_url(message.page)}: {message.text}")
+
+    def _web_error(self, error: Any) -> None:
+        self.errors.append(f"{_page_url(error.page)}: {error.error}")
 
 
-CSP_REFUSAL = "Content Security Policy"
+def _page_url(page: Any) -> str:
+    return page.url if page is not None else "(no page)"
 
 
-def watch_for_errors(page: Any, report: Callable[[str], None]) -> None:
-    """Report each uncaught script error on ``page``, and each thing its Content-Security-Policy refused."""
-    page.on("pageerror", lambda error: report(str(error)))
-    page.on("console", lambda message: report(message.text) if CSP_REFUSAL in message.text else None)
-
-
-@pytest.fixture
-def tracked_browser(browser: Any, site: SiteUnderTest, request: pytest.FixtureRequest) -> Iterator[TrackedBrowser]:
-    """Contexts on ``site`` for this test. At teardown it fails if any page in them requested anything outside
-    the site (another host in http mode, anything but the site's files in file mode) or threw an uncaught error,
-    after saving a screenshot of each open page."""
-    tracked = TrackedBrowser(browser, site)
-    yield tracked
+@contextmanager
+def tracking(browser: Any, site: SiteUnderTest, request: pytest.FixtureRequest) -> Iterator[TrackedBrowser]:
+    """A TrackedBrowser for one test. When the test is over, it fails the test if anything went wrong in its pages
+    (see ``TrackedBrowser.finish``), after saving a screenshot of each open page."""
+    expected = [re.compile(pattern) for marker in request.node.iter_markers("provokes_refusal") for pattern in marker.args]
+    tracked = TrackedBrowser(browser, site, expected)
     try:
-        problems = tracked.problems()
+        yield tracked
+        problems = tracked.finish()
         if problems:
             shots = save_screenshots(tracked.pages, f"{request.node.nodeid} teardown")
             pytest.fail("\n".join([*problems, *(f"screenshot: {shot}" for shot in shots)]), pytrace=False)
@@ -281,10 +343,54 @@ def tracked_browser(browser: Any, site: SiteUnderTest, request: pytest.FixtureRe
 
 
 @pytest.fixture
+def tracked_browser(browser: Any, site: SiteUnderTest, request: pytest.FixtureRequest) -> Iterator[TrackedBrowser]:
+    """Contexts on ``site`` for this test, checked when it ends: see ``tracking``."""
+    with tracking(browser, site, request) as tracked:
+        yield tracked
+
+
+@pytest.fixture
 def tracked_page(tracked_browser: TrackedBrowser) -> Page:
-    """A page on ``site`` (both modes), checked at teardown by tracked_browser: nothing left the site and no
-    script failed."""
+    """A page on ``site`` (both modes), checked at teardown by tracked_browser: nothing left the site, no script
+    failed, and the Content-Security-Policy refused nothing the test did not provoke on purpose."""
     return tracked_browser.new_page()
+
+
+EXPECT_TIMEOUT_MS = 15_000
+"""How long a waiting assertion waits for its condition: long enough for a busy machine, short enough to fail."""
+
+
+def expect(target: Any, message: str | None = None) -> Any:
+    """Playwright's ``expect``: an assertion that waits (up to EXPECT_TIMEOUT_MS) for its condition. Use it for
+    whatever a page's own scripts put on the page in their own time (Material's search, its highlighting)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    return playwright_expect(target, message)
+
+
+def search(page: Page, words: str) -> None:
+    """Type ``words`` into Material's search box (opening it first on a narrow screen), and wait for the results of
+    the whole query. Material searches again at each key, in a worker, so results for the first letters show first;
+    the results of the whole query are those whose links highlight its last word (``?h=...``)."""
+    opener = page.locator("label.md-header__button[for=__search]")  # the magnifier shown on narrow screens
+    if opener.is_visible():
+        opener.click()  # opens the search overlay and focuses its box
+    else:
+        page.locator("input.md-search__input").click()
+    page.wait_for_function("document.activeElement && document.activeElement.matches('input.md-search__input')")
+    page.keyboard.type(words)
+    page.wait_for_function(
+        """word => Array.from(document.querySelectorAll('li.md-search-result__item > a')).some(
+             a => (new URL(a.href).searchParams.get('h') || '').toLowerCase().split(' ').includes(word))""",
+        arg=words.split()[-1].lower(),
+    )
+
+
+def address(page: Page) -> str:
+    """The page's address as its own scripts last set it. ``page.url`` is Playwright's copy, updated when the browser
+    reports a navigation; after a script's ``history.replaceState`` that report may still be on its way."""
+    return str(page.evaluate("location.href"))
 
 
 # --- screenshots of failing browser tests -----------------------------------------------------------------------

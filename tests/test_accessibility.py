@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, address
 
 Page = Any
 """A Playwright page (playwright is imported only when a browser is available)."""
@@ -216,7 +216,7 @@ def test_the_recommender_is_filled_in_and_a_result_opened_with_the_keyboard_alon
     page.keyboard.press("Space")
     assert checked(page, "actors") == ["media"]
 
-    assert "stage=response&rf=00020003000000&leverage=high&actors=media" in page.url, page.url
+    assert "stage=response&rf=00020003000000&leverage=high&actors=media" in address(page), address(page)
 
     # On to the first result's link, and open it with Enter.
     first = "#apkb-results li.apkb-result h3 a"

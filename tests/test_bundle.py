@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from apkb.bundle import BundleError, write_bundle
-from conftest import run_cli
+from conftest import expect, run_cli, search
 
 DATE = datetime.date(2026, 11, 26)
 
@@ -59,11 +59,8 @@ def test_the_unzipped_bundle_searches_and_recommends_with_the_network_blocked(
 ) -> None:
     page = offline_page
     page.goto((unzipped / "index.html").as_uri())
-    page.click("input.md-search__input")
-    page.keyboard.type("sanctions")
-    page.wait_for_selector(".md-search-result__item")
-    titles = page.locator(".md-search-result__item h1").all_inner_texts()
-    assert any("Targeted sanctions" in title for title in titles), titles
+    search(page, "sanctions")
+    expect(page.locator(".md-search-result__item h1", has_text="Targeted sanctions").first).to_be_visible()
     page.goto((unzipped / "recommend.html").as_uri() + "#stage=response&rf=30000000003000&top=5")
     page.wait_for_selector("#apkb-results li.apkb-result")
     assert page.locator("#apkb-results li.apkb-result").count() == 5

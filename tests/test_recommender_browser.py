@@ -9,7 +9,7 @@ import pytest
 
 from apkb.profile import Profile, load_profile
 from apkb.recommend import profile_fragment
-from conftest import REPO, SCENARIOS, SiteUnderTest, cli_top, shown_tools
+from conftest import REPO, SCENARIOS, SiteUnderTest, address, cli_top, shown_tools
 
 Page = Any
 """A Playwright page (playwright is imported only when a browser is available)."""
@@ -74,7 +74,7 @@ def test_changing_the_form_updates_the_results_and_the_link_restores_it(page: Pa
     assert before["risk_factors"]["RF11"] == 3, "the level changes from the keyboard"
     top = shown_tools(page)
     assert "mediation" not in top
-    shared = page.url
+    shared = address(page)
     assert "#" in shared and "rf=0000000000300" in shared
     other = page.context.new_page()
     other.goto(shared)
