@@ -12,7 +12,7 @@ reported as "> T s" and the run goes on. Results are printed as a Markdown table
 targets of issue 8 beside them; --write puts the table into a Markdown file between the markers
 <!-- bench:start --> and <!-- bench:end -->.
 
-The build floor is the same set of pages (taken from apkb.site_files, the hand-written pages with their
+The build floor is the same set of pages (taken from apkb.site.files, the hand-written pages with their
 cross-links resolved) written as static Markdown and built by plain MkDocs with the same theme and plugins
 but without the apkb plugin. The overhead ratio (plugin build / floor build) is the number that matters.
 
@@ -58,10 +58,11 @@ sys.path.insert(0, str(HERE))
 
 import make_corpus  # noqa: E402  (scripts/make_corpus.py, beside this file)
 
-from apkb import search  # noqa: E402
-from apkb.profile import Profile  # noqa: E402
-from apkb.recommend import engine_data, profile_data, recommend  # noqa: E402
-from apkb.validate import validate  # noqa: E402
+from apkb.search import index as search_index_module  # noqa: E402
+from apkb.search import query as search_query  # noqa: E402
+from apkb.content.profile import Profile  # noqa: E402
+from apkb.recommend.engine import engine_data, profile_data, recommend  # noqa: E402
+from apkb.content.validate import validate  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 PROFILE_START, PROFILE_END = "<!-- profile:start -->", "<!-- profile:end -->"
@@ -199,7 +200,7 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def apkb_command() -> list[str]:
     script = Path(sys.executable).parent / "apkb"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from apkb.cli import main; main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from apkb.cli.main import main; main()"]
 
 
 # --- the site builds ------------------------------------------------------------------------------------
@@ -215,8 +216,8 @@ def build_site(config: Path, site: Path, timeout: float) -> Child:
 
 def write_floor(root: Path, floor: Path) -> Path:
     """The same pages the plugin adds, as static Markdown, with a configuration that has no apkb plugin."""
-    from apkb.render import STYLESHEET
-    from apkb.site_files import site_files
+    from apkb.site.render import STYLESHEET
+    from apkb.site.files import site_files
 
     shutil.rmtree(floor, ignore_errors=True)
     docs_in, docs_out = root / "docs", floor / "docs"
@@ -225,7 +226,7 @@ def write_floor(root: Path, floor: Path) -> Path:
         raise RuntimeError(f"the corpus has {len(report.problems)} problem(s): {report.problems[0]}")
     shutil.copytree(docs_in, docs_out)
     try:
-        from apkb.render import module_markdown
+        from apkb.site.render import module_markdown
     except ImportError:  # hand-written pages then keep their cross-links unresolved (warnings only)
         module_markdown = None
     for page in docs_in.rglob("*.md"):
@@ -348,7 +349,7 @@ def query_words(catalog: Any) -> tuple[list[str], list[int]]:
 
     frequency: Counter[str] = Counter()
     for entry in catalog.entries():
-        text = f"{entry.title} {entry.summary} {search.plain(entry.body)}".lower()
+        text = f"{entry.title} {entry.summary} {search_index_module.plain(entry.body)}".lower()
         frequency.update(set(re.findall(r"[a-z]{3,}", text)) - STOP_WORDS)
     words = sorted(frequency)
     return words, [frequency[w] for w in words]
@@ -362,14 +363,14 @@ def make_queries(catalog: Any, count: int, seed: int) -> list[str]:
 
 
 def warm_searcher(folder: Path) -> tuple[Callable[[str], Any], Callable[[], None]]:
-    """A query function over one opened index and one reused searcher: apkb.search.run_query where it exists
+    """A query function over one opened index and one reused searcher: apkb.search.query.run_query where it exists
     (it does what search_index does, with a searcher the caller keeps), else search_index per call."""
     from whoosh import index
 
-    run_query = getattr(search, "run_query", None)
+    run_query = getattr(search_query, "run_query", None)
     if run_query is None:
-        log("apkb.search has no run_query: timing apkb.search.search_index per call instead")
-        return (lambda text: search.search_index(folder, text)), (lambda: None)
+        log("apkb.search.query has no run_query: timing apkb.search.query.search_index per call instead")
+        return (lambda text: search_query.search_index(folder, text)), (lambda: None)
     searcher = index.open_dir(str(folder)).searcher()
     return (lambda text: run_query(searcher, text)), searcher.close
 
@@ -388,7 +389,7 @@ def time_queries(run: Callable[[str], Any], queries: list[str]) -> list[float]:
 COLD = """
 import json, sys, time
 began = time.perf_counter()
-from apkb.search import search_index
+from apkb.search.query import search_index
 imported = time.perf_counter()
 search_index(__import__("pathlib").Path(sys.argv[1]), sys.argv[2])
 done = time.perf_counter()
@@ -404,7 +405,7 @@ def whoosh_steps(results: dict[str, Value], root: Path, catalog: Any, queries: l
 
     def build() -> dict[str, Value]:
         began = time.perf_counter()
-        folder_box["folder"] = search.build_index(catalog, root, cache)
+        folder_box["folder"] = search_index_module.build_index(catalog, root, cache)
         return {"whoosh_build": time.perf_counter() - began}
 
     step(results, "whoosh: build the index", ["whoosh_build"], timeout, build)
@@ -426,7 +427,7 @@ def whoosh_steps(results: dict[str, Value], root: Path, catalog: Any, queries: l
     step(results, f"whoosh: {len(queries)} warm queries, one searcher", ["whoosh_p50", "whoosh_p95"], timeout, warm)
 
     def per_call() -> dict[str, Value]:
-        times = time_queries(lambda text: search.search_index(folder, text), queries)
+        times = time_queries(lambda text: search_query.search_index(folder, text), queries)
         return {"percall_p50": percentile(times, 0.5), "percall_p95": percentile(times, 0.95)}
 
     step(results, "whoosh: search_index() per call", ["percall_p50", "percall_p95"], timeout, per_call)
@@ -460,7 +461,7 @@ def whoosh_steps(results: dict[str, Value], root: Path, catalog: Any, queries: l
         added = make_corpus.extra_tool(root, size, size + 1, seed)
         values: dict[str, Value] = {}
         try:
-            if next(iter(inspect.signature(search.fresh_index).parameters)) == "catalog":
+            if next(iter(inspect.signature(search_index_module.fresh_index).parameters)) == "catalog":
                 # fresh_index(catalog, root, cache): the caller validates first, so time that apart
                 began = time.perf_counter()
                 report = validate(root)
@@ -468,11 +469,11 @@ def whoosh_steps(results: dict[str, Value], root: Path, catalog: Any, queries: l
                 if report.problems:
                     raise RuntimeError(f"the added entry does not validate: {report.problems[0]}")
                 began = time.perf_counter()
-                _, done = search.fresh_index(report.catalog, root, cache)
+                _, done = search_index_module.fresh_index(report.catalog, root, cache)
             else:  # fresh_index(root, cache, load_catalog): it loads what it needs itself
                 values["refresh_validate"] = None  # shown as "–"
                 began = time.perf_counter()
-                _, done = search.fresh_index(root, cache, lambda: validate(root).catalog)
+                _, done = search_index_module.fresh_index(root, cache, lambda: validate(root).catalog)
             values["whoosh_refresh"] = time.perf_counter() - began
             values["refresh_done"] = {True: "rebuilt", False: "fresh"}.get(done, str(done))  # type: ignore[call-overload]
             log(f"fresh_index after adding one entry: {values['refresh_done']}")
@@ -490,7 +491,7 @@ def tantivy_steps(results: dict[str, Value], catalog: Any, queries: list[str], w
         for key in ("tantivy_build", "tantivy_p50", "tantivy_p95"):
             results[key] = Skipped("tantivy not installed (pip install -e '.[bench]')")
         return
-    from apkb.urls import html_path, lesson_page, tool_page
+    from apkb.content.urls import html_path, lesson_page, tool_page
 
     box: dict[str, Any] = {}
     fields = ("title", "summary", "body", "country", "aliases")
@@ -509,7 +510,7 @@ def tantivy_steps(results: dict[str, Value], catalog: Any, queries: list[str], w
         writer = ix.writer()
         for entry in catalog.entries():
             url = html_path(tool_page(entry.id) if entry.kind == "tool" else lesson_page(entry.id))
-            document = search.document(entry, url)
+            document = search_index_module.document(entry, url)
             writer.add_document(tantivy.Document(**{name: str(document.get(name) or "") for name in ("id", *fields)}))
         writer.commit()
         writer.wait_merging_threads()
@@ -576,7 +577,7 @@ def recommender_steps(results: dict[str, Value], catalog: Any, runs: int, timeou
         from playwright.sync_api import sync_playwright
 
         data = box.get("data") or engine_data(catalog)
-        engine = files("apkb").joinpath("static/recommender.js").read_text(encoding="utf-8")
+        engine = files("apkb.site").joinpath("static/recommender.js").read_text(encoding="utf-8")
         with sync_playwright() as playwright:
             browser_ = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
             try:
@@ -920,8 +921,8 @@ def hostile_input(work: Path, runs: int = 5) -> str:
     """Time (best of ``runs``) and trace the peak Python memory of refusing each hostile file, as a Markdown table."""
     import tracemalloc
 
-    from apkb.front_matter import read_front_matter
-    from apkb.problems import ContentError
+    from apkb.content.front_matter import read_front_matter
+    from apkb.content.problems import ContentError
 
     cases = {
         "a 10 MB entry": lambda path: path.write_bytes(b"---\nid: huge\n---\n" + b"A" * (10 * 1024 * 1024)),
@@ -968,7 +969,7 @@ def profile(args: argparse.Namespace, work: Path) -> tuple[str, str]:
         make_corpus.write_corpus(root, args.profile_size, args.seed)
 
     def render() -> None:
-        from apkb.site_files import site_files
+        from apkb.site.files import site_files
 
         report = validate(root)
         site_files(report.catalog, report.scenarios, report.modules, root)

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from apkb.vocabulary import vocabularies
+from apkb.content.vocabulary import vocabularies
 
 REPO = Path(__file__).resolve().parent.parent
 V = vocabularies()

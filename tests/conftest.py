@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner, Result
 
-from apkb.catalog import Catalog
-from apkb.cli import main
-from apkb.model import Tool
-from apkb.validate import validate
+from apkb.cli.main import main
+from apkb.content.catalog import Catalog
+from apkb.content.model import Tool
+from apkb.content.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

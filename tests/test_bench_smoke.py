@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from apkb.validate import validate
+from apkb.content.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from apkb.bundle import BundleError, write_bundle
+from apkb.site.bundle import BundleError, write_bundle
 from conftest import expect, run_cli, search
 
 DATE = datetime.date(2026, 11, 26)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from apkb.catalog import Catalog
-from apkb.validate import validate
+from apkb.content.catalog import Catalog
+from apkb.content.validate import validate
 from conftest import FIXTURE_SITE
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from apkb.catalog import Catalog
-from apkb.model import Tool
-from apkb.vocabulary import vocabularies
+from apkb.content.catalog import Catalog
+from apkb.content.model import Tool
+from apkb.content.vocabulary import vocabularies
 from conftest import SiteUnderTest, address, by_title, catalogue_rows
 
 Page = Any

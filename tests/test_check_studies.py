@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SITE, run_cli
 
-from apkb.check_studies import check_new_studies
+from apkb.maintain.check_studies import check_new_studies
+from conftest import FIXTURE_SITE, run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

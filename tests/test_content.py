@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from apkb.catalog import Catalog
-from apkb.model import Citation, Tool
-from apkb.validate import validate
+from apkb.content.catalog import Catalog
+from apkb.content.model import Citation, Tool
+from apkb.content.validate import validate
 from conftest import REPO
 
 # The tools and lessons the knowledge base is required to cover; removing one is a regression.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from apkb.crosslinks import Resolver, find_links, rewrite_links
-from apkb.modules import load_modules
-from apkb.validate import validate
+from apkb.content.crosslinks import Resolver, find_links, rewrite_links
+from apkb.content.training_modules import load_modules
+from apkb.content.validate import validate
 from conftest import FIXTURE_SITE, build, run_cli
 
 

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from apkb.catalog import Catalog
-from apkb.cli import main
-from apkb.cli_profile import profile_group
-from apkb.ewp import (
+from apkb.cli.main import main
+from apkb.cli.profile import profile_group
+from apkb.content.catalog import Catalog
+from apkb.content.profile import load_profile
+from apkb.content.urls import EWP_PAGE
+from apkb.content.vocabulary import vocabularies
+from apkb.recommend.ewp import (
     CountryNotFound,
     EWPError,
     load_mapping,
@@ -24,10 +27,7 @@ from apkb.ewp import (
     profile_yaml,
     read_forecasts,
 )
-from apkb.profile import load_profile
-from apkb.render import render_pages
-from apkb.urls import EWP_PAGE
-from apkb.vocabulary import vocabularies
+from apkb.site.render import render_pages
 from conftest import REPO
 
 SHARED_2025 = Path(__file__).resolve().parents[2] / "shared/data/ewp/final_forecasts_data_3Sep2025.csv"
@@ -290,7 +290,7 @@ def test_the_shipped_mapping_links_the_required_predictors() -> None:
 
 
 def test_a_malformed_mapping_is_refused(tmp_path: Path) -> None:
-    shipped = (Path(__file__).resolve().parents[1] / "src/apkb/ewp_mapping.yml").read_text(encoding="utf-8")
+    shipped = (Path(__file__).resolve().parents[1] / "src/apkb/recommend/ewp_mapping.yml").read_text(encoding="utf-8")
     broken = tmp_path / "mapping.yml"
     broken.write_text(shipped.replace("{level: 2, min: 7.97,", "{level: 2, min: 7.97, max: 9,", 1), encoding="utf-8")
     with pytest.raises(EWPError, match="give exactly one of"):

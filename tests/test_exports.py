@@ -16,11 +16,15 @@ import yaml
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from apkb.catalog import Catalog
-from apkb.exports import (
+from apkb.content.catalog import Catalog
+from apkb.content.front_matter import read_front_matter
+from apkb.content.model import Lesson, Tool
+from apkb.content.schema import SCHEMAS
+from apkb.content.validate import validate
+from apkb.content.vocabulary import vocabularies
+from apkb.site.exports import (
     CATALOG_JSON,
     ENVELOPE_KEYS,
-    SCHEMAS,
     STUDIES_CSV,
     STUDY_COLUMNS,
     TOOL_COLUMNS,
@@ -29,10 +33,6 @@ from apkb.exports import (
     export_files,
     schema_path,
 )
-from apkb.front_matter import read_front_matter
-from apkb.model import Lesson, Tool
-from apkb.validate import validate
-from apkb.vocabulary import vocabularies
 from conftest import REPO
 
 SCENARIOS = sorted((REPO / "docs" / "training" / "scenarios").glob("*.yml"))

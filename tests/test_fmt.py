@@ -9,14 +9,22 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import FIXTURE_SITE, REPO, run_cli
 
-from apkb.exports import SCHEMAS
-from apkb.fmt import WIDTH, format_file, plain_ok, render_front_matter, same, split_entry, wrap
-from apkb.front_matter import read_front_matter
-from apkb.load import entry_files
-from apkb.model import Tool
-from apkb.problems import display_path
+from apkb.content.front_matter import read_front_matter
+from apkb.content.load import entry_files
+from apkb.content.model import Tool
+from apkb.content.problems import display_path
+from apkb.content.schema import SCHEMAS
+from apkb.maintain.fmt import (
+    WIDTH,
+    format_file,
+    plain_ok,
+    render_front_matter,
+    same,
+    split_entry,
+    wrap,
+)
+from conftest import FIXTURE_SITE, REPO, run_cli
 
 
 def _copy_knowledge_base(target: Path) -> list[Path]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from apkb import freshness
-from apkb.validate import validate
+from apkb.content import freshness
+from apkb.content.validate import validate
 from conftest import FIXTURE_SITE
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from apkb.front_matter import MAX_ENTRY_BYTES, read_front_matter
-from apkb.problems import ContentError
+from apkb.content.front_matter import MAX_ENTRY_BYTES, read_front_matter
+from apkb.content.problems import ContentError
 
 
 def write(tmp_path: Path, data: bytes | str, name: str = "entry.md") -> Path:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from apkb.catalog import Catalog
-from apkb.gap_map import gap_map_files, stylesheet
-from apkb.validate import validate
-from apkb.vocabulary import vocabularies
+from apkb.content.catalog import Catalog
+from apkb.content.validate import validate
+from apkb.content.vocabulary import vocabularies
+from apkb.site.gap_map import gap_map_files, stylesheet
 from conftest import REPO
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -143,7 +143,7 @@ def test_the_built_site_shows_the_map_inline(real_site: Path) -> None:
 
 
 def test_every_certainty_has_a_colour_in_both_schemes() -> None:
-    css = (REPO / "src" / "apkb" / "templates" / "apkb.css").read_text(encoding="utf-8")
+    css = (REPO / "src" / "apkb" / "site" / "templates" / "apkb.css").read_text(encoding="utf-8")
     schemes = dict(re.findall(r"(:root|\[data-md-color-scheme=\"slate\"\])\s*\{([^}]*--apkb-gap-high:[^}]*)\}", css))
     assert len(schemes) == 2, "a light and a dark palette"
     for certainty in vocabularies().certainty.ids:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from apkb.modules import load_modules
+from apkb.content.training_modules import load_modules
 from conftest import REPO
 
 Page = Any

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from apkb.catalog import Catalog
-from apkb.profile import Profile
-from apkb.recommend import engine_data, profile_data, profile_fragment
-from apkb.vocabulary import vocabularies
+from apkb.content.catalog import Catalog
+from apkb.content.profile import Profile
+from apkb.content.vocabulary import vocabularies
+from apkb.recommend.engine import engine_data, profile_data, profile_fragment
 from conftest import REPO, SiteUnderTest, address
 
 Page = Any

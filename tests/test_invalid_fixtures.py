@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from apkb.front_matter import MAX_ENTRY_BYTES, read_front_matter
-from apkb.problems import ContentError
+from apkb.content.front_matter import MAX_ENTRY_BYTES, read_front_matter
+from apkb.content.problems import ContentError
 from conftest import INVALID, REPO, run_cli
 
 CIRCLE = INVALID / "alias-circle"

@@ -19,23 +19,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import FIXTURE_SITE, run_cli
 from whoosh import index
 
-from apkb import cli_bundle, search
-from apkb.validate import validate
+from apkb.cli import bundle as cli_bundle
+from apkb.content.validate import validate
+from apkb.search.index import POINTER, build_index, current_index
+from conftest import FIXTURE_SITE, run_cli
 
 # --- helpers: the real ``apkb`` command, and one that pauses in the middle of writing an index -----------------
 
 _SCRIPT = Path(sys.executable).with_name("apkb")
-APKB = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-c", "from apkb.cli import main; main()"]
+APKB = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-c", "from apkb.cli.main import main; main()"]
 """The installed console script, as a user runs it (or the same entry point through this Python)."""
 
 PAUSING_APKB = r"""
 import os, sys, time
 from pathlib import Path
 from whoosh import index
-from apkb.cli import main
+from apkb.cli.main import main
 
 marker, go = Path(sys.argv[1]), Path(sys.argv[2])
 write_toc = index.TOC.write
@@ -134,10 +135,10 @@ def search_json(kb: Path, cache: Path, query: str) -> list[str]:
 def leftovers(cache: Path) -> list[str]:
     """What builds left in the cache: index folders not in use, half-built folders and their lock files,
     temporary pointer files."""
-    current = search.current_index(cache).folder
+    current = current_index(cache).folder
     return sorted(
         path.name for path in cache.iterdir()
-        if path.name.startswith(("index-", ".index-", f".{search.POINTER}.")) and path != current
+        if path.name.startswith(("index-", ".index-", f".{POINTER}.")) and path != current
     )
 
 
@@ -148,7 +149,7 @@ def test_a_rebuild_killed_halfway_leaves_a_working_index_and_the_next_build_clea
     kb: Path, cache: Path, tmp_path: Path
 ) -> None:
     assert apkb("--root", kb, "index", "--cache-dir", cache).returncode == 0
-    before = search.current_index(cache).folder
+    before = current_index(cache).folder
     assert before is not None
     add_zanzibar(kb)
     rebuild = Paused(tmp_path, "--root", kb, "index", "--cache-dir", cache)
@@ -163,7 +164,7 @@ def test_a_rebuild_killed_halfway_leaves_a_working_index_and_the_next_build_clea
         rebuild.stop()
     assert half.is_dir(), "the kill left a half-written folder behind"
     # (iii) the pointer still names the old, complete index, and searches still answer
-    state = search.current_index(cache)
+    state = current_index(cache)
     assert state.folder == before and index.exists_in(str(before))
     assert search_json(kb, cache, "zanzibar") == ["example-envoy"]
     assert "example-envoy" in search_json(kb, cache, "envoy")
@@ -172,7 +173,7 @@ def test_a_rebuild_killed_halfway_leaves_a_working_index_and_the_next_build_clea
     assert later.returncode == 0, later.stderr
     assert not half.exists()
     assert leftovers(cache) == []
-    assert search.current_index(cache).folder not in (None, before)
+    assert current_index(cache).folder not in (None, before)
     assert search_json(kb, cache, "zanzibar") == ["example-envoy"]
 
 
@@ -180,7 +181,7 @@ def test_a_search_answers_while_another_search_is_updating_the_index_and_does_no
     kb: Path, cache: Path, tmp_path: Path
 ) -> None:
     assert apkb("--root", kb, "index", "--cache-dir", cache).returncode == 0
-    folder = search.current_index(cache).folder
+    folder = current_index(cache).folder
     add_zanzibar(kb)
     updating = Paused(tmp_path, "--root", kb, "search", "zanzibar", "--format", "json", "--cache-dir", cache)
     try:
@@ -194,7 +195,7 @@ def test_a_search_answers_while_another_search_is_updating_the_index_and_does_no
         updating.stop()
     assert code == 0, stderr
     assert [hit["id"] for hit in json.loads(stdout)["hits"]] == ["example-envoy"]
-    assert search.current_index(cache).folder == folder
+    assert current_index(cache).folder == folder
     assert search_json(kb, cache, "zanzibar") == ["example-envoy"]
     assert leftovers(cache) == []
 
@@ -205,14 +206,14 @@ def test_a_search_during_the_first_build_builds_its_own_and_leaves_the_running_b
     build = Paused(tmp_path, "--root", kb, "index", "--cache-dir", cache)
     try:
         half = build.wait_for_pause()
-        assert search.current_index(cache).folder is None, "nothing is built yet"
+        assert current_index(cache).folder is None, "nothing is built yet"
         assert "example-envoy" in search_json(kb, cache, "envoy")
         assert half.is_dir(), "the search's own build must not remove the folder of a build still running"
         code, _, stderr = build.resume()
     finally:
         build.stop()
     assert code == 0, stderr
-    current = search.current_index(cache).folder
+    current = current_index(cache).folder
     assert current is not None and f".{current.name}.building" == half.name, "the build that ended last is in use"
     assert leftovers(cache) == []
     assert "example-envoy" in search_json(kb, cache, "envoy")
@@ -222,14 +223,14 @@ def test_a_search_whose_index_a_rebuild_replaces_under_it_still_answers(
     kb: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalog = validate(kb).catalog
-    first = search.build_index(catalog, kb, cache)
+    first = build_index(catalog, kb, cache)
     searcher = index.FileIndex.searcher
     replaced: list[Path] = []
 
     def rebuild_finishes_first(self: index.FileIndex, **kwargs: object) -> object:
         # another process's rebuild ends just as this search opens the index it found, and removes its folder
         if not replaced:
-            replaced.append(search.build_index(catalog, kb, cache))
+            replaced.append(build_index(catalog, kb, cache))
         return searcher(self, **kwargs)
 
     monkeypatch.setattr(index.FileIndex, "searcher", rebuild_finishes_first)
@@ -244,11 +245,11 @@ def _delete_folder(cache: Path, folder: Path) -> None:
 
 
 def _garbage_pointer(cache: Path, folder: Path) -> None:
-    (cache / search.POINTER).write_bytes(b"\x00\xff../../not a folder\n")
+    (cache / POINTER).write_bytes(b"\x00\xff../../not a folder\n")
 
 
 def _empty_pointer(cache: Path, folder: Path) -> None:
-    (cache / search.POINTER).write_bytes(b"")
+    (cache / POINTER).write_bytes(b"")
 
 
 def _truncated_segments(cache: Path, folder: Path) -> None:
@@ -269,7 +270,7 @@ def _truncated_segments(cache: Path, folder: Path) -> None:
 def test_a_damaged_index_is_rebuilt_and_the_search_answers(
     kb: Path, cache: Path, damage: Callable[[Path, Path], None], told: str
 ) -> None:
-    folder = search.build_index(validate(kb).catalog, kb, cache)
+    folder = build_index(validate(kb).catalog, kb, cache)
     damage(cache, folder)
     # a real process: whoosh leaves a file open when it fails on a damaged segment, harmless once apkb exits
     result = apkb("--root", kb, "search", "envoy", "--cache-dir", cache)
@@ -277,7 +278,7 @@ def test_a_damaged_index_is_rebuilt_and_the_search_answers(
     assert "Traceback" not in result.stderr
     assert "Example envoy" in result.stdout
     assert told in result.stderr
-    rebuilt = search.current_index(cache).folder
+    rebuilt = current_index(cache).folder
     assert rebuilt is not None and rebuilt != folder and index.exists_in(str(rebuilt))
     assert leftovers(cache) == []
     again = apkb("--root", kb, "search", "envoy", "--cache-dir", cache)
@@ -285,16 +286,16 @@ def test_a_damaged_index_is_rebuilt_and_the_search_answers(
 
 
 def test_a_cache_that_cannot_be_repaired_gives_a_clear_error_not_a_traceback(kb: Path, cache: Path) -> None:
-    search.build_index(validate(kb).catalog, kb, cache)
-    (cache / search.POINTER).unlink()
-    (cache / search.POINTER).mkdir()  # no index can be switched to
+    build_index(validate(kb).catalog, kb, cache)
+    (cache / POINTER).unlink()
+    (cache / POINTER).mkdir()  # no index can be switched to
     searched = run_cli("--root", str(kb), "search", "envoy", "--cache-dir", str(cache))
     assert searched.exit_code == 1
     assert searched.stderr.startswith(f"error: the search index in {cache} cannot be used or rebuilt")
     assert "delete it and search again" in searched.stderr
     indexed = run_cli("--root", str(kb), "index", "--cache-dir", str(cache))
     assert indexed.exit_code == 1 and indexed.stderr.startswith(f"error: cannot build the search index in {cache}")
-    assert not list(cache.glob(f".{search.POINTER}.*")), "no temporary pointer file is left behind"
+    assert not list(cache.glob(f".{POINTER}.*")), "no temporary pointer file is left behind"
     assert not list(cache.glob(".index-*")), "no half-built folder or lock file is left behind"
     assert len(list(cache.glob("index-*"))) == 1, "the failed builds' folders are removed, the first one kept"
 

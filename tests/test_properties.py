@@ -16,22 +16,28 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURE_SITE, REPO, run_cli
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from whoosh import index
 from whoosh.searching import Searcher
 
-from apkb import search
-from apkb.catalog import Catalog
-from apkb.crosslinks import SCHEMES, Resolver, check_links, find_links, rewrite_links
-from apkb.front_matter import FrontMatterDocument, read_front_matter
-from apkb.load import load_entry, load_paths
-from apkb.problems import ContentError, Problem, display_path
-from apkb.profile import Profile, load_profile
-from apkb.search import QueryError, Results, check_query, run_query
-from apkb.validate import validate
-from apkb.vocabulary import vocabularies
+from apkb.content.catalog import Catalog
+from apkb.content.crosslinks import (
+    SCHEMES,
+    Resolver,
+    check_links,
+    find_links,
+    rewrite_links,
+)
+from apkb.content.front_matter import FrontMatterDocument, read_front_matter
+from apkb.content.load import load_entry, load_paths
+from apkb.content.problems import ContentError, Problem, display_path
+from apkb.content.profile import Profile, load_profile
+from apkb.content.validate import validate
+from apkb.content.vocabulary import vocabularies
+from apkb.search.index import build_index, current_index
+from apkb.search.query import QueryError, Results, check_query, run_query
+from conftest import FIXTURE_SITE, REPO, run_cli
 
 _V = vocabularies()
 STAGES = list(_V.stages.ids)
@@ -454,13 +460,13 @@ def fixture_catalog() -> Catalog:
 def search_cache(tmp_path_factory: pytest.TempPathFactory, fixture_catalog: Catalog) -> Path:
     """An index of the fixture knowledge base, built once for this module."""
     cache = tmp_path_factory.mktemp("search-cache")
-    search.build_index(fixture_catalog, FIXTURE_SITE, cache)
+    build_index(fixture_catalog, FIXTURE_SITE, cache)
     return cache
 
 
 @pytest.fixture(scope="module")
 def searcher(search_cache: Path) -> Iterator[Searcher]:
-    state = search.current_index(search_cache)
+    state = current_index(search_cache)
     assert state.folder is not None
     with index.open_dir(str(state.folder)).searcher() as opened:
         yield opened

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from apkb import recommend as engine
-from apkb.catalog import Catalog
-from apkb.problems import ContentError
-from apkb.profile import Profile, load_profile
-from apkb.recommend import PARTS, engine_data, explain, recommend
-from apkb.validate import validate
+from apkb.content.catalog import Catalog
+from apkb.content.problems import ContentError
+from apkb.content.profile import Profile, load_profile
+from apkb.content.validate import validate
+from apkb.recommend import engine
+from apkb.recommend.engine import PARTS, engine_data, explain, recommend
 from conftest import FIXTURE_SITE, REPO, run_cli
 
 SCENARIOS = sorted((REPO / "docs" / "training" / "scenarios").glob("*.yml"))

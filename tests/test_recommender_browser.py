@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from apkb.profile import Profile, load_profile
-from apkb.recommend import profile_fragment
+from apkb.content.profile import Profile, load_profile
+from apkb.recommend.engine import profile_fragment
 from conftest import REPO, SCENARIOS, SiteUnderTest, address, cli_top, shown_tools
 
 Page = Any

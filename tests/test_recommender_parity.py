@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from apkb.catalog import Catalog
-from apkb.profile import Profile
-from apkb.recommend import engine_data, profile_data, profile_fragment, recommend
-from apkb.scenarios import load_scenarios
-from apkb.validate import validate
+from apkb.content.catalog import Catalog
+from apkb.content.profile import Profile
+from apkb.content.scenarios import load_scenarios
+from apkb.content.validate import validate
+from apkb.recommend.engine import engine_data, profile_data, profile_fragment, recommend
 from conftest import FIXTURE_SITE, FIXTURES, REPO
 
 VECTORS = FIXTURES / "recommender" / "vectors.yml"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from apkb.catalog import Catalog
-from apkb.model import Tool
-from apkb.render import inline, render_pages
-from apkb.validate import validate
+from apkb.content.catalog import Catalog
+from apkb.content.model import Tool
+from apkb.content.validate import validate
+from apkb.site.render import inline, render_pages
 from conftest import FIXTURE_SITE
 
 

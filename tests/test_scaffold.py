@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli
 from pydantic import BaseModel
 
-from apkb.fmt import child_model, format_file, render_front_matter, split_entry
-from apkb.front_matter import read_front_matter
-from apkb.model import Lesson, Study, Tool
-from apkb.scaffold import placeholder, slugify
-from apkb.validate import validate
-from apkb.vocabulary import vocabularies
+from apkb.content.front_matter import read_front_matter
+from apkb.content.model import Lesson, Study, Tool
+from apkb.content.validate import validate
+from apkb.content.vocabulary import vocabularies
+from apkb.maintain.fmt import child_model, format_file, render_front_matter, split_entry
+from apkb.maintain.scaffold import placeholder, slugify
+from conftest import REPO, run_cli
 
 TOOL_FIELDS = {
     "summary", "stages", "strategies", "risk_factors", "actors", "leverage_needed", "time_to_effect", "cost",

@@ -8,13 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SITE, REPO, run_cli
 
-from apkb import search
-from apkb.catalog import Catalog
-from apkb.related import linked_ids, related_entries
-from apkb.render import render_pages
-from apkb.validate import validate
+from apkb.content.catalog import Catalog
+from apkb.content.validate import validate
+from apkb.search.index import build_index, current_index, fresh_index
+from apkb.search.query import search_index
+from apkb.search.related import linked_ids, related_entries
+from apkb.site.render import render_pages
+from conftest import FIXTURE_SITE, REPO, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -116,16 +117,16 @@ def test_the_index_refreshes_itself_when_an_entry_changes(tmp_path: Path) -> Non
 def test_a_failed_build_leaves_the_previous_index_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     catalog = validate(FIXTURE_SITE).catalog
     cache = tmp_path / "cache"
-    built = search.build_index(catalog, FIXTURE_SITE, cache)
+    built = build_index(catalog, FIXTURE_SITE, cache)
 
     def broken(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(search, "_fill", broken)
+    monkeypatch.setattr("apkb.search.index._fill", broken)
     with pytest.raises(OSError):
-        search.build_index(catalog, FIXTURE_SITE, cache)
-    assert search.current_index(cache).folder == built
-    assert search.search_index(built, "envoy").total >= 1
+        build_index(catalog, FIXTURE_SITE, cache)
+    assert current_index(cache).folder == built
+    assert search_index(built, "envoy").total >= 1
     assert not list(cache.glob(".*.building"))
 
 
@@ -155,16 +156,16 @@ def test_a_refresh_reindexes_only_what_changed_and_never_loads_the_catalog_when_
     def refuse() -> Catalog:
         raise AssertionError("the catalog must not be loaded when the index is up to date or only updated")
 
-    folder, done = search.fresh_index(kb, cache, load)
+    folder, done = fresh_index(kb, cache, load)
     assert done == "built"
-    assert search.fresh_index(kb, cache, refuse) == (folder, "fresh")
+    assert fresh_index(kb, cache, refuse) == (folder, "fresh")
     added = kb / "toolkit" / "diplomatic" / "example-quokka.md"
     added.write_text((kb / "toolkit" / "diplomatic" / "example-envoy.md").read_text(encoding="utf-8")
                      .replace("id: example-envoy", "id: example-quokka").replace("Example envoy", "Quokka envoy"),
                      encoding="utf-8")
-    assert search.fresh_index(kb, cache, refuse) == (folder, "updated")
-    assert [hit.id for hit in search.search_index(folder, "quokka").hits] == ["example-quokka"]
+    assert fresh_index(kb, cache, refuse) == (folder, "updated")
+    assert [hit.id for hit in search_index(folder, "quokka").hits] == ["example-quokka"]
     added.unlink()
-    assert search.fresh_index(kb, cache, refuse) == (folder, "updated")
-    assert search.search_index(folder, "quokka").total == 0
-    assert search.search_index(folder, "envoy").total >= 1
+    assert fresh_index(kb, cache, refuse) == (folder, "updated")
+    assert search_index(folder, "quokka").total == 0
+    assert search_index(folder, "envoy").total >= 1

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from apkb.catalog import Catalog
-from apkb.profile import load_profile
-from apkb.recommend import profile_fragment
-from apkb.vocabulary import vocabularies
+from apkb.content.catalog import Catalog
+from apkb.content.profile import load_profile
+from apkb.content.vocabulary import vocabularies
+from apkb.recommend.engine import profile_fragment
 from conftest import (
     REPO,
     SCENARIOS,

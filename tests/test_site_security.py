@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from apkb.csp import PolicyError, inline_scripts, script_hash, with_policy
-from apkb.external_links import mark_external_links
-from conftest import FIXTURE_SITE, build, start_tags as tags
+from apkb.site.csp import PolicyError, inline_scripts, script_hash, with_policy
+from apkb.site.external_links import mark_external_links
+from conftest import FIXTURE_SITE, build
+from conftest import start_tags as tags
 
 POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 

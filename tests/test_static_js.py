@@ -11,8 +11,9 @@ import pytest
 
 from conftest import REPO
 
-STATIC = REPO / "src" / "apkb" / "static"
-TEMPLATES = REPO / "src" / "apkb" / "templates"
+STATIC = REPO / "src" / "apkb" / "site" / "static"
+TEMPLATES = REPO / "src" / "apkb"
+"""Each room keeps its templates in its own templates/ folder."""
 
 SINKS = {
     "innerHTML": re.compile(r"\binnerHTML\b"),
@@ -63,7 +64,7 @@ def _scripts() -> list[Path]:
 
 
 def _templates() -> list[Path]:
-    return sorted(path for path in TEMPLATES.iterdir() if path.is_file())
+    return sorted(path for path in TEMPLATES.glob("*/templates/*") if path.is_file())
 
 
 def test_there_is_something_to_scan() -> None:

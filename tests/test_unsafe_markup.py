@@ -8,7 +8,7 @@ import markdown
 import pytest
 import yaml
 
-from apkb.unsafe_markup import scheme_of, unsafe_markup
+from apkb.content.unsafe_markup import scheme_of, unsafe_markup
 from conftest import REPO, start_tags
 
 REFUSED = {

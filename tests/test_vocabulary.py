@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apkb.vocabulary import VOCABULARY_NAMES, vocabularies
+from apkb.content.vocabulary import VOCABULARY_NAMES, vocabularies
 
 
 def test_the_framework_has_fourteen_risk_factors_in_order() -> None:

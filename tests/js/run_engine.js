@@ -1,8 +1,8 @@
-// Runs the browser engine (src/apkb/static/recommender.js) under node for the parity tests.
+// Runs the browser engine (src/apkb/site/static/recommender.js) under node for the parity tests.
 // Reads {"data": ..., "profiles": [...]} as JSON on stdin; writes one result per profile as JSON on stdout.
 "use strict";
 const path = require("path");
-const engine = require(path.join(__dirname, "..", "..", "src", "apkb", "static", "recommender.js"));
+const engine = require(path.join(__dirname, "..", "..", "src", "apkb", "site", "static", "recommender.js"));
 
 let input = "";
 process.stdin.setEncoding("utf8");

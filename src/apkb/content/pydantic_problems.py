@@ -1,0 +1,83 @@
+"""Turn pydantic's validation errors into problems a maintainer can act on: field, line, found and expected."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from apkb.content.front_matter import FieldPath, field_name
+from apkb.content.model import SLUG_PATTERN
+from apkb.content.problems import Problem
+
+_PATTERN_MEANINGS = {
+    SLUG_PATTERN: "a lowercase slug of letters, digits and single hyphens, such as 'targeted-sanctions'",
+    r"^10\.\d{4,9}/\S+$": "a bare DOI such as '10.1017/S0020818300012345', without 'https://doi.org/'",
+    r"^https?://[^\s/$.?#][^\s]*$": "an http:// or https:// address",
+    r"^[A-Z]{3}$": "an ISO 3166-1 alpha-3 code in capitals, such as 'KEN'",
+    r"^[^<>]+$": "plain text without '<' or '>'",
+}
+
+
+def validation_problems(
+    shown: str, error: ValidationError, model: type[BaseModel], line_of: Callable[[FieldPath], int]
+) -> list[Problem]:
+    """One problem per pydantic error, each naming the line (via ``line_of``), the field, found and expected."""
+    return [
+        Problem(shown, _message(model, detail), line_of(tuple(detail["loc"])), field_name(tuple(detail["loc"])))
+        for detail in error.errors()
+    ]
+
+
+def _found(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _message(model: type[BaseModel], detail: ErrorDetails) -> str:
+    kind = detail["type"]
+    location = tuple(detail["loc"])
+    context = detail.get("ctx") or {}
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, location[:-1])
+        expected = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        return f"unknown field{expected}"
+    found = f"found {_found(detail['input'])}"
+    if kind == "literal_error":
+        expected = str(context["expected"]).replace(" or ", ", ").replace("'", "")
+        return f"{found}; expected one of: {expected}"
+    if kind == "string_pattern_mismatch":
+        meaning = _PATTERN_MEANINGS.get(str(context.get("pattern")), f"text matching {context.get('pattern')}")
+        return f"{found}; expected {meaning}"
+    if kind in {"value_error", "assertion_error"}:
+        return str(detail["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return f"{found}; expected: {str(detail['msg']).removeprefix('Input should be ').lower()}"
+
+
+def model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation such as ``list[Study]`` or ``Period | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        if isinstance(argument, (type, types.GenericAlias)) or typing.get_args(argument):
+            found = model_of(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def _fields_at(model: type[BaseModel], location: tuple[str | int, ...]) -> list[str]:
+    """The field names allowed at ``location`` inside ``model``."""
+    current: type[BaseModel] | None = model
+    for part in location:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        current = model_of(info.annotation) if info else None
+    return list(current.model_fields) if current else []
