@@ -46,6 +46,13 @@ DIRECTIONS = list(V.directions.ids)
 OUTCOMES = list(V.outcomes.ids)
 RISK_FACTORS = list(V.risk_factors.ids)
 SITUATIONS = list(V.situations.ids)
+PERPETRATORS = list(V.perpetrator_types.ids)
+NEEDS = list(V.needs.ids)
+CHANNELS = list(V.channels.ids)
+CHANNEL_LEVELS = list(V.channel_levels.ids)
+STARTS = list(V.start.ids)
+SETTING = {"security_council": list(V.council.ids), "host_consent": list(V.consent.ids), "access": list(V.access.ids),
+           "communications": list(V.communications.ids)}
 TOOL_SECTIONS = list(V.body_sections.tool)
 LESSON_SECTIONS = list(V.body_sections.lesson)
 
@@ -292,8 +299,12 @@ class Corpus:
         if rng.random() < 0.15:
             meta["situations"] = subset(rng, SITUATIONS, 1, 2)
         meta.update(
+            perpetrator_types=subset(rng, PERPETRATORS, 1, 3) if rng.random() < 0.5 else [],
+            needs=subset(rng, NEEDS, 1, 2) if rng.random() < 0.3 else [],
+            channels=subset(rng, CHANNELS, 1, 2) if rng.random() < 0.4 else [],
             leverage_needed=rng.choice(LEVERAGE),
             time_to_effect=rng.choice(TIMES),
+            start=rng.choice(STARTS),
             cost=rng.choice(COSTS),
             evidence={
                 "effect": rng.choice(EFFECTS),
@@ -352,6 +363,18 @@ class Corpus:
             "outcome": " ".join(w.sentence(names) for _ in range(2)),
             "lessons": [w.sentence(names) for _ in range(rng.randint(1, 4))],
             "sources": [self._citation(names) for _ in range(rng.randint(1, 3))],
+            "decision_point": {
+                "date": datetime.date(start, 6, 1),
+                "summary": w.sentence(names),
+                "profile": {
+                    "stage": rng.choice(STAGES),
+                    "risk_factors": {f: rng.randint(1, 3) for f in subset(rng, RISK_FACTORS, 2, 8)},
+                    "situations": subset(rng, SITUATIONS, 1, 2),
+                    "perpetrator_types": subset(rng, PERPETRATORS, 1, 2),
+                    "setting": {key: rng.choice(values) for key, values in SETTING.items() if rng.random() < 0.7},
+                    "constraints": {"channels": {c: rng.choice(CHANNEL_LEVELS) for c in subset(rng, CHANNELS, 1, 3)}},
+                },
+            },
             "last_reviewed": self._reviewed(),
             "reviewers": [f"synthetic-reviewer-{rng.randint(1, 9)}"],
         }

@@ -33,6 +33,8 @@ FILLED = {
     "leverage_needed": "low",
     "time_to_effect": "months",
     "cost": "medium",
+    "start": "at-once",
+    "notes": {"start": "Phones are wiped and servers shut down, so the evidence must be copied at once."},
     "reviewers": ["a-new-maintainer"],
 }
 EVIDENCE = {
@@ -67,7 +69,7 @@ def test_a_new_maintainer_scaffolds_fills_validates_formats_and_builds(repo: Pat
 
     unfilled = run_cli(*root, "validate")
     assert unfilled.exit_code == 1
-    for field in ("summary", "stages", "leverage_needed", "evidence.effect", "reviewers"):
+    for field in ("summary", "stages", "leverage_needed", "start", "evidence.effect", "reviewers"):
         assert "digital-forensics-support.md:" in unfilled.stdout and f": {field}: " in unfilled.stdout, field
 
     fill(entry)

@@ -27,7 +27,7 @@ def test_a_broken_entry_fails_the_build_naming_the_file(tmp_path: Path) -> None:
     entry.write_text(entry.read_text(encoding="utf-8").replace("cost: low", "cost: cheap"), encoding="utf-8")
     result = build(copy / "mkdocs.yml", tmp_path / "out")
     assert result.returncode != 0
-    assert "example-envoy.md:13: cost: found 'cheap'; expected one of: low, medium, high" in result.stderr
+    assert "example-envoy.md:17: cost: found 'cheap'; expected one of: low, medium, high" in result.stderr
     assert "not the id of any tool" not in result.stderr, "entries that refer to it are not blamed too"
 
 

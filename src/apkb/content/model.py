@@ -1,79 +1,46 @@
-"""The content model: pydantic models for tools and lessons, with terms drawn from the vocabularies.
-
-Vocabulary terms become ``Literal`` types, so a wrong term fails with the list of allowed ones and the
-generated JSON Schema carries them as enums.
-"""
+"""The content model: pydantic models for tools and lessons, with terms drawn from the vocabularies (see
+:mod:`apkb.content.terms`)."""
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import Field, PrivateAttr, StringConstraints, model_validator
 
 from apkb.content.front_matter import nearest_line
-from apkb.content.vocabulary import vocabularies
-
-_V = vocabularies()
-
-
-def _terms(ids: tuple[str, ...]) -> Any:
-    """A ``Literal`` type of the given vocabulary ids."""
-    return Literal[ids]  # type: ignore[valid-type]
-
-
-Stage = _terms(_V.stages.ids)
-Category = _terms(_V.categories.ids)
-Strategy = _terms(_V.strategies.ids)
-Actor = _terms(_V.actors.ids)
-Leverage = _terms(_V.leverage.ids)
-TimeToEffect = _terms(_V.time_to_effect.ids)
-Cost = _terms(_V.cost.ids)
-Effect = _terms(_V.effects.ids)
-Certainty = _terms(_V.certainty.ids)
-StudyDesign = _terms(_V.study_designs.ids)
-Measure = _terms(_V.measures.ids)
-Direction = _terms(_V.directions.ids)
-Outcome = _terms(_V.outcomes.ids)
-RiskFactorId = _terms(_V.risk_factors.ids)
-Situation = _terms(_V.situations.ids)
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150, pattern=r"^[^<>]+$")]
-"""Titles reach page headers and <title>, where themes may print them unescaped: no angle brackets."""
-Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")]
-HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$")]
-Year = Annotated[int, Field(ge=1800, le=2100)]
-
-
-def _unique(items: list[Any]) -> list[Any]:
-    duplicates = sorted({str(item) for item in items if items.count(item) > 1})
-    if duplicates:
-        raise ValueError(f"lists {', '.join(duplicates)} more than once")
-    return items
-
-
-def UniqueList(item: Any, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
-    """A list type whose items must be unique."""
-    return Annotated[list[item], Field(min_length=min_length), AfterValidator(_unique)]
-
-
-class Strict(BaseModel):
-    """Base for every front matter model: unknown keys are errors, and no value is coerced to another type."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+from apkb.content.profile import Profile
+from apkb.content.terms import (
+    Actor,
+    Category,
+    Certainty,
+    Channel,
+    Cost,
+    Direction,
+    Doi,
+    Effect,
+    HttpUrl,
+    Leverage,
+    Measure,
+    Need,
+    Outcome,
+    PerpetratorType,
+    RiskFactorId,
+    ShortText,
+    Situation,
+    Slug,
+    Stage,
+    Start,
+    Strategy,
+    Strict,
+    StudyDesign,
+    Text,
+    TimeToEffect,
+    Title,
+    UniqueList,
+    Year,
+)
 
 
 class Citation(Strict):
@@ -204,6 +171,10 @@ class Entry(Strict):
         return nearest_line(self._lines, field)
 
 
+ToolFact = Literal["strategies", "perpetrator_types", "needs", "routes_around", "channels", "start"]
+"""The facts about a tool that the recommender weighs beside the risk factors, and that ``notes`` may explain."""
+
+
 class Tool(Entry):
     """A tool of atrocity prevention: what it is, when it works, and the evidence for it."""
 
@@ -216,9 +187,27 @@ class Tool(Entry):
     situations: UniqueList(Situation) = Field(
         default_factory=list, description="Situations the tool is made for, such as an election; empty means any."
     )
+    perpetrator_types: UniqueList(PerpetratorType) = Field(
+        description="The kinds of perpetrator the tool works on; empty means whoever they are."
+    )
+    needs: UniqueList(Need) = Field(
+        description="What the tool cannot work without (the Council, host consent, access, communications); may be empty."
+    )
+    routes_around: UniqueList(Need) = Field(
+        default_factory=list,
+        description="Needs of other tools that this one can stand in for when the profile says they are not met.",
+    )
+    channels: UniqueList(Channel) = Field(
+        description="The channels of leverage the tool runs through (aid, trade, ...); empty means none in particular."
+    )
     leverage_needed: Leverage
     time_to_effect: TimeToEffect
+    start: Start = Field(description="at-once if it must start now whatever its time to effect, else when-ready.")
     cost: Cost
+    notes: dict[ToolFact, Text] = Field(
+        default_factory=dict,
+        description="A one-line reason for each of the recommender's facts whose value is not obvious, by field.",
+    )
     evidence: Evidence
     related: UniqueList(Slug) = Field(default_factory=list, description="Ids of related tools.")
     combines_with: UniqueList(Slug) = Field(
@@ -255,6 +244,26 @@ class ToolUse(Strict):
     note: Text
 
 
+DecisionNote = Literal[
+    "stage", "risk_factors", "situations", "perpetrator_types", "objectives", "setting.security_council",
+    "setting.host_consent", "setting.access", "setting.communications", "constraints.channels",
+    "constraints.time_horizon", "constraints.leverage",
+]
+"""The parts of a decision point's profile that a note may explain or source."""
+
+
+class DecisionPoint(Strict):
+    """The moment in a case when the main choices were made, described as a risk profile: the recommender's case
+    base, and what the backtest (``apkb evaluate``) runs the recommender on."""
+
+    date: datetime.date = Field(description="The day (or the first day of the month) the situation is described at.")
+    summary: Text = Field(description="The moment, in a sentence or two: what had happened, and what had to be decided.")
+    profile: Profile = Field(description="The situation at that moment, as a risk profile (only what was known then).")
+    notes: dict[DecisionNote, Text] = Field(
+        default_factory=dict, description="A source or a reason for each part of the profile that is not obvious."
+    )
+
+
 class Lesson(Entry):
     """A case study: what was tried, what happened, and what practitioners can learn from it."""
 
@@ -272,6 +281,14 @@ class Lesson(Entry):
     outcome: Text = Field(description="What happened, in two or three sentences.")
     lessons: UniqueList(Text, min_length=1)
     sources: list[Citation] = Field(min_length=1)
+    decision_point: DecisionPoint
+
+    @model_validator(mode="after")
+    def _decided_within_the_period(self) -> Lesson:
+        year, period = self.decision_point.date.year, self.period
+        if year < period.start or (period.end is not None and year > period.end):
+            raise ValueError(f"decision_point.date: {self.decision_point.date} is outside the period {period}")
+        return self
 
 
 KINDS: dict[str, type[Tool] | type[Lesson]] = {"tool": Tool, "lesson": Lesson}

@@ -12,20 +12,29 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 
 from apkb.content.front_matter import read_data_file
-from apkb.content.model import (
+from apkb.content.problems import ContentError, display_path
+from apkb.content.pydantic_problems import validation_problems
+from apkb.content.terms import (
+    Access,
     Actor,
+    Channel,
+    ChannelLevel,
+    Communications,
+    Consent,
     Cost,
+    CouncilState,
     Leverage,
+    PerpetratorType,
     RiskFactorId,
     Situation,
     Slug,
     Stage,
+    Strategy,
     Strict,
     Text,
     TimeToEffect,
+    UniqueList,
 )
-from apkb.content.problems import ContentError, display_path
-from apkb.content.pydantic_problems import validation_problems
 from apkb.content.vocabulary import vocabularies
 
 Level = Annotated[int, Field(ge=0, le=3)]
@@ -44,10 +53,47 @@ class Constraints(Strict):
         default=None, description="The institutions that can act; left out, all are assumed available."
     )
     exclude: list[Slug] = Field(default_factory=list, description="Tool ids to leave out of the recommendation.")
+    channels: dict[Channel, ChannelLevel] = Field(
+        default_factory=dict,
+        description="The leverage held through each channel (aid, trade, finance, security, diplomatic): none, low, "
+        "medium or high; a channel left out is unknown.",
+    )
+
+    @field_validator("channels")
+    @classmethod
+    def _channels_in_order(cls, levels: dict[str, str]) -> dict[str, str]:
+        return {channel: levels[channel] for channel in vocabularies().channels.ids if channel in levels}
+
+    def effective_leverage(self) -> str | None:
+        """The leverage to weigh tools against: ``leverage`` if given, else the strongest channel held, if any."""
+        if self.leverage is not None:
+            return self.leverage
+        held = [level for level in self.channels.values() if level != "none"]
+        scale = vocabularies().leverage.ids
+        return max(held, key=scale.index) if held else None
+
+
+class Setting(Strict):
+    """The international setting: what outsiders can and cannot do. A part left out is unknown, and an unknown
+    part never counts against a tool."""
+
+    security_council: CouncilState | None = Field(
+        default=None, description="Whether the Security Council can act: open, divided or blocked."
+    )
+    host_consent: Consent | None = Field(
+        default=None, description="Whether the host government accepts an international presence: given, conditional or refused."
+    )
+    access: Access | None = Field(
+        default=None, description="Whether outsiders can reach the people at risk: open, restricted or denied."
+    )
+    communications: Communications | None = Field(
+        default=None, description="Whether phones, internet and media work in the affected areas: open, restricted or blackout."
+    )
 
 
 class Context(Strict):
-    """Context in the spirit of the State/USAID Atrocity Assessment Framework. Shown in briefings, not scored."""
+    """Context in the spirit of the State/USAID Atrocity Assessment Framework, in words. Shown in briefings, not
+    scored: the scored answers to its questions are the profile's own fields."""
 
     perpetrators: list[Text] = Field(default_factory=list, description="Likely perpetrators and their motives.")
     targets: list[Text] = Field(default_factory=list, description="Groups at risk.")
@@ -69,6 +115,13 @@ class Profile(Strict):
     )
     situations: list[Situation] = Field(
         default_factory=list, description="The situations present, such as an election; tools made for others fit less."
+    )
+    perpetrator_types: UniqueList(PerpetratorType) = Field(
+        default_factory=list, description="Who commits or threatens the violence, by type; empty if unknown."
+    )
+    setting: Setting = Field(default_factory=Setting)
+    objectives: UniqueList(Strategy) = Field(
+        default_factory=list, description="What the response should achieve; empty: the usual aims of the stage."
     )
     constraints: Constraints = Field(default_factory=Constraints)
     context: Context = Field(default_factory=Context)

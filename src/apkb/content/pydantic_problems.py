@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from apkb.content.front_matter import FieldPath, field_name
-from apkb.content.model import SLUG_PATTERN
 from apkb.content.problems import Problem
+from apkb.content.terms import SLUG_PATTERN
 
 _PATTERN_MEANINGS = {
     SLUG_PATTERN: "a lowercase slug of letters, digits and single hyphens, such as 'targeted-sanctions'",

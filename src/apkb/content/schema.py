@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from apkb.content.model import Lesson, Tool, _unique
+from apkb.content.model import Lesson, Tool
 from apkb.content.profile import Profile
+from apkb.content.terms import _unique
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
     "tool": (

@@ -17,9 +17,9 @@ from apkb.content.front_matter import (
     nearest_line,
     read_front_matter,
 )
-from apkb.content.model import ShortText, Slug, Strict, Text, Title, UniqueList
 from apkb.content.problems import ContentError, Problem, display_path
 from apkb.content.pydantic_problems import validation_problems
+from apkb.content.terms import ShortText, Slug, Strict, Text, Title, UniqueList
 
 MODULES_DIR = "training"
 """Where modules live, relative to the docs folder."""

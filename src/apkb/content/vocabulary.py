@@ -24,6 +24,15 @@ VOCABULARY_NAMES = (
     "directions",
     "outcomes",
     "situations",
+    "perpetrator_types",
+    "council",
+    "consent",
+    "access",
+    "communications",
+    "channels",
+    "channel_levels",
+    "needs",
+    "start",
 )
 
 
@@ -141,6 +150,15 @@ class Vocabularies(_Data):
     directions: Vocabulary
     outcomes: Vocabulary
     situations: Vocabulary
+    perpetrator_types: Vocabulary
+    council: Vocabulary
+    consent: Vocabulary
+    access: Vocabulary
+    communications: Vocabulary
+    channels: Vocabulary
+    channel_levels: Vocabulary
+    needs: Vocabulary
+    start: Vocabulary
     risk_factors: RiskFactorFramework
     body_sections: BodySections
 

@@ -24,9 +24,10 @@ from whoosh.analysis import StemmingAnalyzer
 from apkb.content.catalog import RESERVED_IDS, Catalog
 from apkb.content.front_matter import read_front_matter
 from apkb.content.load import LESSONS_DIR, TOOLKIT_DIR, entry_files
-from apkb.content.model import KINDS, SLUG_PATTERN, Lesson, Tool
+from apkb.content.model import KINDS, Lesson, Tool
 from apkb.content.problems import ContentError, display_path
 from apkb.content.templating import template_environment
+from apkb.content.terms import SLUG_PATTERN
 from apkb.content.urls import html_path, lesson_page, tool_page
 from apkb.content.validate import validate
 from apkb.content.vocabulary import vocabularies
@@ -155,6 +156,10 @@ def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) is list
 
 
+def _is_mapping(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is dict or any(typing.get_origin(a) is dict for a in typing.get_args(annotation))
+
+
 def _required_items(info: Any) -> bool:
     """Whether a list field must have at least one item."""
     return info.is_required() or any(getattr(m, "min_length", 0) for m in info.metadata)
@@ -173,11 +178,30 @@ def placeholder(model: type[BaseModel], filled: dict[str, Any] | None = None) ->
         nested = child_model(model, name)
         if _is_list(info.annotation):
             values[name] = [placeholder(nested)] if nested is not None and _required_items(info) else []
+        elif _is_mapping(info.annotation):
+            values[name] = {}
         elif nested is not None:
             values[name] = placeholder(nested)
         else:
             values[name] = None
     return values
+
+
+DECISION_POINT: dict[str, Any] = {
+    "date": None,
+    "summary": None,
+    "profile": {
+        "stage": None,
+        "risk_factors": {},
+        "situations": [],
+        "perpetrator_types": [],
+        "setting": {"security_council": None, "host_consent": None, "access": None, "communications": None},
+        "constraints": {"time_horizon": None, "channels": {}},
+    },
+    "notes": {},
+}
+"""A lesson's decision point as ``apkb new`` writes it: the parts of a profile that describe the moment, and room
+for a note on each value that is not obvious. The rest of a profile (objectives, exclusions) is left out."""
 
 
 @dataclass
@@ -256,6 +280,8 @@ def new_entry(
     filled: dict[str, Any] = {"id": entry_id, "title": title, "last_reviewed": today or datetime.date.today()}
     if kind == "tool":
         filled["category"] = category
+    else:
+        filled["decision_point"] = DECISION_POINT
     text = render_entry(kind, placeholder(KINDS[kind], filled))
     similar = similar_entries(root, kind, title)
     path.parent.mkdir(parents=True, exist_ok=True)
