@@ -219,7 +219,7 @@ def test_the_recommender_is_filled_in_and_a_result_opened_with_the_keyboard_alon
     assert "stage=response&rf=00020003000000&leverage=high&actors=media" in address(page), address(page)
 
     # On to the first result's link, and open it with Enter.
-    first = "#apkb-results li.apkb-result h3 a"
+    first = "#apkb-results li.apkb-result h4 a"
     href = page.eval_on_selector(first, "a => a.href")
     title = page.inner_text(first)
     keys.tab_to(first)

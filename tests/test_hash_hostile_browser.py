@@ -20,7 +20,8 @@ import pytest
 from apkb.content.catalog import Catalog
 from apkb.content.profile import Profile
 from apkb.content.vocabulary import vocabularies
-from apkb.recommend.engine import engine_data, profile_data, profile_fragment
+from apkb.recommend.fragment import profile_fragment
+from apkb.recommend.spec import engine_data, profile_data
 from conftest import REPO, SiteUnderTest, address
 
 Page = Any
@@ -93,6 +94,13 @@ HOSTILE_FRAGMENTS: list[tuple[str, str, dict[str, Any]]] = [
     ("long-fragment", "stage=response&leverage=low&x=" + "a" * LONG, expected()),
     ("long-list", "stage=response&sit=" + ",".join(["election"] * (LONG // 9)), expected()),
     ("top-is-not-a-profile-key", "top=all&stage=mitigation", expected("mitigation")),
+    ("setting-markup-and-good-values", f"council={IMG_ENCODED}&consent=refused&access=__proto__&comms=blackout",
+     expected(setting={"host_consent": "refused", "communications": "blackout"})),
+    ("unknown-channel-key", f"ch-money=high&ch-aid={SCRIPT_ENCODED}&ch-trade=none&ch-=low&ch-__proto__=high",
+     expected(constraints={"channels": {"trade": "none"}})),
+    ("perpetrators-and-objectives-lists", f"perp=communal-groups,{IMG_ENCODED},communal-groups&obj=protect,toString",
+     expected(perpetrator_types=["communal-groups"], objectives=["protect"])),
+    ("duplicate-setting-key", "council=open&council=blocked&access=denied", expected(setting={"access": "denied"})),
 ]
 
 
@@ -126,9 +134,16 @@ def test_the_length_cap_never_drops_a_link_python_writes(data: dict[str, Any], c
         "stage": max(v.stages.ids, key=len),
         "risk_factors": dict.fromkeys(v.risk_factors.ids, 3),
         "situations": list(v.situations.ids),
+        "perpetrator_types": list(v.perpetrator_types.ids),
+        "setting": {
+            "security_council": max(v.council.ids, key=len), "host_consent": max(v.consent.ids, key=len),
+            "access": max(v.access.ids, key=len), "communications": max(v.communications.ids, key=len),
+        },
+        "objectives": list(v.strategies.ids),
         "constraints": {
             "leverage": max(v.leverage.ids, key=len), "time_horizon": max(v.time_to_effect.ids, key=len),
             "budget": max(v.cost.ids, key=len), "actors_available": list(v.actors.ids), "exclude": list(catalog.tools),
+            "channels": dict.fromkeys(v.channels.ids, max(v.channel_levels.ids, key=len)),
         },
     })
     fragment = profile_fragment(profile) + "&top=all"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from apkb.content.profile import Profile, load_profile
-from apkb.recommend.engine import profile_fragment
+from apkb.recommend.fragment import profile_fragment
 from conftest import REPO, SCENARIOS, SiteUnderTest, address, cli_top, shown_tools
 
 Page = Any
@@ -102,3 +102,37 @@ def test_every_control_has_a_label(page: Page, site: SiteUnderTest) -> None:
              .filter(el => el.labels.length === 0).map(el => el.name)"""
     )
     assert unlabelled == []
+
+
+V2_FORM = """() => {
+    const form = document.getElementById('apkb-recommender');
+    const ticked = name => Array.from(form.elements[name]).filter(b => b.checked).map(b => b.value);
+    const channels = {};
+    for (const select of form.querySelectorAll('select[name^="ch-"]')) if (select.value) channels[select.name.slice(3)] = select.value;
+    return {perpetrator_types: ticked('perp'), objectives: ticked('obj'), situations: ticked('situations'),
+            setting: {security_council: form.elements.council.value || null, host_consent: form.elements.consent.value || null,
+                      access: form.elements.access.value || null, communications: form.elements.comms.value || null},
+            channels: channels};
+}"""
+
+
+def test_a_version_2_link_restores_every_field_and_blocks_what_the_setting_rules_out(page: Page, site: SiteUnderTest) -> None:
+    profile = Profile.model_validate({
+        "stage": "response", "risk_factors": {"RF01": 3, "RF11": 3, "RF12": 2},
+        "situations": ["armed-conflict", "siege-or-starvation"],
+        "perpetrator_types": ["state-security-forces", "foreign-forces"],
+        "setting": {"security_council": "blocked", "host_consent": "refused", "access": "denied", "communications": "blackout"},
+        "objectives": ["protect", "accountability"],
+        "constraints": {"time_horizon": "weeks", "channels": {"aid": "none", "finance": "high"}},
+    })
+    page.goto(site.url("recommend.html#" + profile_fragment(profile)))
+    page.wait_for_selector("#apkb-results li.apkb-blocked-tool")
+    assert page.evaluate(V2_FORM) == {
+        "perpetrator_types": profile.perpetrator_types, "objectives": profile.objectives, "situations": profile.situations,
+        "setting": profile.setting.model_dump(), "channels": profile.constraints.channels,
+    }
+    assert address(page).partition("#")[2] == profile_fragment(profile) + "&top=10", "the page writes the same link back"
+    blocked = page.eval_on_selector_all("#apkb-results li.apkb-blocked-tool", "items => items.map(i => i.dataset.toolId)")
+    assert {"security-council-action", "aid-conditionality", "unarmed-civilian-protection"} <= set(blocked)
+    assert "security-council-action" not in shown_tools(page)
+    assert page.locator("#tier-blocked").is_visible() and page.locator(".apkb-judgement").is_visible()

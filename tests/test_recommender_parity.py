@@ -15,7 +15,9 @@ from apkb.content.catalog import Catalog
 from apkb.content.profile import Profile
 from apkb.content.scenarios import load_scenarios
 from apkb.content.validate import validate
-from apkb.recommend.engine import engine_data, profile_data, profile_fragment, recommend
+from apkb.recommend.fragment import profile_fragment
+from apkb.recommend.recommendation import recommend
+from apkb.recommend.spec import engine_data, profile_data
 from conftest import FIXTURE_SITE, FIXTURES, REPO
 
 VECTORS = FIXTURES / "recommender" / "vectors.yml"
@@ -61,13 +63,22 @@ def test_both_engines_rank_every_vector_identically(catalog: Catalog) -> None:
         python = recommend(catalog, profile, data)
         assert [s.id for s in python.ranked] == [r["id"] for r in js["ranked"]], name
         assert [t["id"] for t in python.excluded] == js["excluded"], name
+        assert [n.case["id"] for n in python.near] == [n["id"] for n in js["near"]], name
+        for near, other in zip(python.near, js["near"], strict=True):
+            assert near.similarity == pytest.approx(other["similarity"], abs=1e-12), (name, near.case["id"])
         for scored, other in zip(python.ranked, js["ranked"], strict=True):
             assert scored.total == pytest.approx(other["total"], abs=1e-9), (name, scored.id)
             for part, points in scored.parts.items():
                 assert points == pytest.approx(other["parts"][part], abs=1e-9), (name, scored.id, part)
+            assert (scored.rank, scored.shown_rank, scored.tier, scored.tied) == (
+                other["rank"], other["shown_rank"], other["tier"], other["tied"]
+            ), (name, scored.id)
             assert (scored.reasons, scored.shortfalls, scored.cautions) == (
                 other["reasons"], other["shortfalls"], other["cautions"]
             ), (name, scored.id)
+        assert [(b.id, b.blocked_by, b.reasons, [t["id"] for t in b.alternatives]) for b in python.blocked] == [
+            (b["id"], b["blocked_by"], b["reasons"], b["alternatives"]) for b in js["blocked"]
+        ], name
 
 
 def test_both_engines_write_and_read_the_same_link(catalog: Catalog) -> None:

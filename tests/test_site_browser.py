@@ -17,7 +17,7 @@ import yaml
 from apkb.content.catalog import Catalog
 from apkb.content.profile import load_profile
 from apkb.content.vocabulary import vocabularies
-from apkb.recommend.engine import profile_fragment
+from apkb.recommend.fragment import profile_fragment
 from conftest import (
     REPO,
     SCENARIOS,

@@ -17,7 +17,8 @@ from typing import Any
 import make_corpus  # scripts/make_corpus.py (bench.py puts scripts/ on sys.path)
 
 from apkb.content.profile import Profile
-from apkb.recommend.engine import engine_data, profile_data, recommend
+from apkb.recommend.recommendation import recommend
+from apkb.recommend.spec import engine_data, profile_data
 
 from .steps import Skipped, Value, percentile, step
 

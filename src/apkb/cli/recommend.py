@@ -16,7 +16,7 @@ from apkb.cli.shared import load_catalog, plain_console, unknown_id
 from apkb.content.problems import ContentError, display_path
 
 if TYPE_CHECKING:
-    from apkb.recommend.engine import Recommendation
+    from apkb.recommend.recommendation import Recommendation
 
 
 @click.command(name="recommend")
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="'markdown' writes a briefing note to adapt for a cable; 'json' the full result for other programs.",
 )
-@click.option("--explain", "explain_id", metavar="ID", help="Say why the tool ID ranks where it does, or was left out.")
+@click.option("--explain", "explain_id", metavar="ID", help="Say why the tool ID ranks where it does, or why it was blocked or left out.")
 @click.pass_context
 def recommend_command(
     context: click.Context, profile_path: Path, top: int, output_format: str, explain_id: str | None
@@ -42,7 +42,8 @@ def recommend_command(
     """
     from apkb.content.profile import load_profile
     from apkb.recommend.briefing import briefing_markdown, recommendation_data
-    from apkb.recommend.engine import explain, recommend
+    from apkb.recommend.recommendation import recommend
+    from apkb.recommend.words import explain
 
     try:
         profile = load_profile(profile_path)
@@ -69,28 +70,37 @@ def recommend_command(
         _recommendation_table(result, top, name)
 
 
+TIER_HEADINGS = {"strong": "strong fit", "considering": "worth considering", "weak": "weak fit"}
+
+
 def _recommendation_table(result: Recommendation, top: int, name: str) -> None:
-    from apkb.recommend.engine import PARTS, scoring_spec
+    from apkb.recommend.spec import PARTS, scoring_spec
 
     console = plain_console()
     profile = result.profile
     present = ", ".join(f"{f}={level}" for f, level in profile.risk_factors.items() if level) or "none"
     console.print(f"[bold]{escape(profile.title or name)}[/]")
     console.print(f"Stage: {profile.stage}; risk factors present: {present}", markup=False)
-    table = Table(title=f"Top {min(top, len(result.ranked))} of {len(result.ranked)} tools", title_justify="left")
+    table = Table(title=f"Top {min(top, len(result.ranked))} of {len(result.ranked)} tools ranked", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("tool", overflow="fold", ratio=3)
+    table.add_column("fit", overflow="fold")
     table.add_column("score", justify="right")
-    table.add_column("risk/stage/evidence/feasible", justify="right")
     table.add_column("held back by, cautions", overflow="fold", ratio=3)
     for scored in result.top(top):
         notes = list(scored.shortfalls) + ([f"{len(scored.cautions)} caution(s)"] if scored.cautions else [])
-        table.add_row(
-            str(scored.rank), Text(scored.tool["title"]), f"{scored.total:.1f}",
-            " / ".join(f"{scored.parts[part]:.0f}" for part in PARTS), Text("; ".join(notes)),
-        )
+        shown = f"{scored.shown_rank}=" if scored.tied else str(scored.shown_rank)
+        table.add_row(shown, Text(scored.tool["title"]), TIER_HEADINGS[scored.tier], f"{scored.total:.1f}", Text("; ".join(notes)))
     console.print(table)
+    if result.blocked:
+        console.print("[bold]Blocked in this setting[/] (not ranked):")
+        for blocked in result.blocked:
+            around = ", ".join(t["id"] for t in blocked.alternatives)
+            console.print(f"  {blocked.id}: {'; '.join(blocked.reasons)}"
+                          + (f"; what routes around it: {around}" if around else ""), markup=False)
     if result.excluded:
         console.print("Left out: " + ", ".join(tool["id"] for tool in result.excluded), markup=False)
-    console.print(f"Points: risk fit / stage fit / evidence / feasibility, out of {' / '.join(str(w) for w in scoring_spec()['weights'].values())}.")
+    weights = scoring_spec()["weights"]
+    console.print("Points out of 100: " + ", ".join(f"{part.replace('_', ' ')} {weights[part]}" for part in PARTS) + ".")
+    console.print("n= marks tools the engine cannot tell apart. This is a starting point for judgement, not a substitute for it.")
     console.print("For reasons, evidence and cautions: --format markdown. For one tool: --explain ID.")

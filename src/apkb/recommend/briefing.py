@@ -13,13 +13,9 @@ from apkb.content.catalog import Catalog
 from apkb.content.model import Citation
 from apkb.content.templating import template_environment
 from apkb.content.vocabulary import vocabularies
-from apkb.recommend.engine import (
-    PARTS,
-    Recommendation,
-    Scored,
-    profile_fragment,
-    scoring_spec,
-)
+from apkb.recommend.fragment import profile_fragment
+from apkb.recommend.recommendation import Recommendation, Scored
+from apkb.recommend.spec import PARTS, scoring_spec
 
 
 def _citation(citation: Citation) -> dict[str, Any]:
@@ -59,6 +55,9 @@ def recommendation_data(
         results.append(
             {
                 "rank": scored.rank,
+                "shown_rank": scored.shown_rank,
+                "tied": scored.tied,
+                "tier": scored.tier,
                 "id": scored.id,
                 "title": scored.tool["title"],
                 "summary": scored.tool["summary"],
@@ -89,7 +88,17 @@ def recommendation_data(
         "scoring": {"version": scoring_spec()["version"], "weights": scoring_spec()["weights"]},
         "tools_ranked": len(recommendation.ranked),
         "results": results,
+        "blocked": [
+            {"id": b.id, "title": b.tool["title"], "url": b.tool["url"], "blocked_by": b.blocked_by, "reasons": b.reasons,
+             "alternatives": [t["id"] for t in b.alternatives]}
+            for b in recommendation.blocked
+        ],
         "excluded": [tool["id"] for tool in recommendation.excluded],
+        "past_cases": [
+            {"id": n.case["id"], "title": n.case["title"], "place": n.case["place"], "url": n.case["url"],
+             "similarity": n.similarity}
+            for n in recommendation.near
+        ],
         "combinations": combinations(recommendation, shown),
     }
 
@@ -98,7 +107,10 @@ def recommendation_data(
 def _environment() -> Environment:
     """Plain-text templates: a briefing is Markdown for people, not HTML, so nothing is HTML-escaped."""
     environment = template_environment("apkb.recommend", autoescape=False)
-    environment.globals.update(V=vocabularies(), PARTS=PARTS, weights=scoring_spec()["weights"])
+    environment.globals.update(
+        V=vocabularies(), PARTS=PARTS, weights=scoring_spec()["weights"],
+        tier_labels={"strong": "strong fit", "considering": "worth considering", "weak": "weak fit"},
+    )
     return environment
 
 

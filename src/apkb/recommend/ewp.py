@@ -26,9 +26,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from apkb.content.model import RiskFactorId
 from apkb.content.problems import display_path
 from apkb.content.profile import Profile
+from apkb.content.terms import RiskFactorId
 from apkb.content.vocabulary import vocabularies
 
 COUNTRY_COLUMN = "ewp_name"

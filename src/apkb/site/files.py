@@ -29,7 +29,7 @@ def site_files(
 ) -> list[Page]:
     """The generated pages, the assets they use, and the open-data exports."""
     return [
-        *render_pages(catalog, scenarios, modules),
+        *render_pages(catalog, scenarios, modules, root),
         *redirect_pages(catalog),
         *freshness_pages(catalog, root),
         *contributing_page(root),

@@ -25,7 +25,9 @@ from apkb.content.scenarios import Scenario
 from apkb.content.templating import template_environment
 from apkb.content.training_modules import TrainingModule
 from apkb.content.vocabulary import vocabularies
-from apkb.recommend.engine import engine_data, profile_fragment, recommend, scoring_spec
+from apkb.recommend.fragment import profile_fragment
+from apkb.recommend.recommendation import recommend
+from apkb.recommend.spec import engine_data, scoring_spec
 from apkb.recommend.ewp import load_mapping
 from apkb.search.related import related_entries
 from apkb.site import csp
@@ -58,6 +60,7 @@ def _environment() -> Environment:
     environment.filters["meta"] = meta_string
     environment.filters["html_path"] = urls.html_path
     environment.filters["zip_longest"] = lambda first, second: list(zip_longest(first, second))
+    environment.filters["lower_first"] = lambda text: text[:1].lower() + text[1:]
     environment.globals.update(
         V=vocabularies(),
         tool_page=urls.tool_page,
@@ -87,9 +90,14 @@ SCENARIO_TOP = 5
 
 
 def render_pages(
-    catalog: Catalog, scenarios: list[Scenario] | None = None, modules: list[TrainingModule] | None = None
+    catalog: Catalog,
+    scenarios: list[Scenario] | None = None,
+    modules: list[TrainingModule] | None = None,
+    root: Path | None = None,
 ) -> list[Page]:
-    """Every generated page of the site: entries, indexes, the methodology, the recommender and training."""
+    """Every generated page of the site: entries, indexes, the methodology, the recommender and training. The pages
+    link to the backtest page when ``root``'s docs hold it (``apkb evaluate --write``)."""
+    backtest = urls.EVALUATION if root is not None and (root / "docs" / urls.EVALUATION).is_file() else None
     related = related_entries(catalog)
     resolver = Resolver(catalog, [module.id for module in modules or []])
     pages = []
@@ -104,7 +112,8 @@ def render_pages(
         body = rewrite_links(lesson.body, path, resolver.page)
         pages.append(
             render_template(
-                "lesson.md.j2", path, lesson=lesson, body=body, catalog=catalog, related_ids=related[lesson.id]
+                "lesson.md.j2", path, lesson=lesson, body=body, catalog=catalog, related_ids=related[lesson.id],
+                decision_fragment=profile_fragment(lesson.decision_point.profile), backtest=backtest,
             )
         )
     pages += [
@@ -113,8 +122,8 @@ def render_pages(
     ]
     pages.append(render_template("toolkit.md.j2", urls.TOOLKIT_INDEX, catalog=catalog))
     pages.append(render_template("lessons.md.j2", urls.LESSONS_INDEX, catalog=catalog))
-    pages.append(render_template("methodology.md.j2", urls.METHODOLOGY))
-    pages.append(render_template("recommend.md.j2", urls.RECOMMEND, catalog=catalog))
+    pages.append(render_template("methodology.md.j2", urls.METHODOLOGY, backtest=backtest))
+    pages.append(render_template("recommend.md.j2", urls.RECOMMEND, catalog=catalog, backtest=backtest))
     risk_factor_names = {factor.id: factor.name for factor in vocabularies().risk_factors.risk_factors}
     pages.append(
         render_template(

@@ -27,22 +27,34 @@
       .map(function (box) { return box.value; });
   }
 
+  function value(name) { return form.elements[name] ? form.elements[name].value || null : null; }
+
   /** The profile the form describes, complete, as the engine reads it. */
   function readForm() {
     var levels = {};
     data.scales.risk_factors.forEach(function (f) { levels[f] = Number(form.elements[f].value); });
     var stage = checked("stage")[0] || data.scales.stages[0];
     var actors = checked("actors");
+    var setting = {}, channels = {};
+    Object.keys(engine.SETTING_KEYS).forEach(function (part) { setting[part] = value(engine.SETTING_KEYS[part]); });
+    data.scales.channels.forEach(function (channel) {
+      var level = value(engine.CHANNEL_KEY + channel);
+      if (level) channels[channel] = level;
+    });
     return {
       stage: stage,
       risk_factors: levels,
       situations: checked("situations"),
+      perpetrator_types: checked("perp"),
+      setting: setting,
+      objectives: checked("obj"),
       constraints: {
-        leverage: form.elements.leverage.value || null,
-        time_horizon: form.elements.time.value || null,
-        budget: form.elements.budget.value || null,
+        leverage: value("leverage"),
+        time_horizon: value("time"),
+        budget: value("budget"),
         actors_available: actors.length ? actors : null,
-        exclude: checked("exclude")
+        exclude: checked("exclude"),
+        channels: channels
       }
     };
   }
@@ -61,10 +73,18 @@
     setChecked("stage", [profile.stage]);
     data.scales.risk_factors.forEach(function (f) { form.elements[f].value = String(profile.risk_factors[f]); });
     setChecked("situations", profile.situations || []);
+    setChecked("perp", profile.perpetrator_types || []);
+    Object.keys(engine.SETTING_KEYS).forEach(function (part) {
+      form.elements[engine.SETTING_KEYS[part]].value = profile.setting[part] || "";
+    });
+    setChecked("obj", profile.objectives || []);
     var c = profile.constraints;
     form.elements.leverage.value = c.leverage || "";
     form.elements.time.value = c.time_horizon || "";
     form.elements.budget.value = c.budget || "";
+    data.scales.channels.forEach(function (channel) {
+      form.elements[engine.CHANNEL_KEY + channel].value = c.channels[channel] || "";
+    });
     setChecked("actors", c.actors_available || []);
     setChecked("exclude", c.exclude || []);
     form.elements.top.value = top;
@@ -89,8 +109,9 @@
       ]);
     });
     var body = [
-      el("h3", {}, [
-        el("span", { "class": "apkb-rank" }, [item.rank + ". "]),
+      el("h4", {}, [
+        el("span", { "class": "apkb-rank", title: item.tied ? "The engine cannot tell these tools apart" : "" },
+          [item.shown_rank + (item.tied ? "=" : "") + ". "]),
         el("a", { href: tool.url }, [tool.title]),
         el("span", { "class": "apkb-total" }, [" " + fmt(item.total) + " points"])
       ]),
@@ -130,6 +151,28 @@
     return el("li", { "class": "apkb-result", "data-tool-id": tool.id }, body);
   }
 
+  var TIERS = [["strong", "Strong fit"], ["considering", "Worth considering"], ["weak", "Weak fit"]];
+
+  function link(item) { return el("a", { href: item.url }, [item.title]); }
+
+  function joined(nodes, separator) {
+    var out = [];
+    nodes.forEach(function (node, index) { if (index) out.push(separator); out.push(node); });
+    return out;
+  }
+
+  function renderBlocked(item) {
+    var body = [
+      el("h4", {}, [link(item.tool)]),
+      el("ul", { "class": "apkb-reasons" }, item.reasons.map(function (reason) { return el("li", {}, ["blocked: " + reason]); }))
+    ];
+    if (item.alternatives.length) {
+      body.push(el("p", { "class": "apkb-alternatives" },
+        ["What routes around it: "].concat(joined(item.alternatives.map(link), ", "))));
+    }
+    return el("li", { "class": "apkb-blocked-tool", "data-tool-id": item.tool.id }, body);
+  }
+
   function update() {
     var profile = readForm();
     var top = form.elements.top.value;
@@ -142,12 +185,32 @@
     var shown = top === "all" ? outcome.ranked : outcome.ranked.slice(0, Number(top));
     var present = data.scales.risk_factors.filter(function (f) { return profile.risk_factors[f] > 0; });
     results.replaceChildren(el("h2", { id: "results" }, ["Recommended tools"]));
+    results.appendChild(el("p", { "class": "apkb-judgement" }, [
+      "A starting point for judgement, not a substitute for it: check each tool against what you know of the country. ",
+      "Tools marked = score too close together for the engine to tell apart."
+    ]));
     if (!present.length) {
       results.appendChild(el("p", { "class": "apkb-hint" }, [
-        "No risk factor is set above 0, so the ranking rests on the stage, the evidence and feasibility alone."
+        "No risk factor is set above 0, so the ranking rests on the stage, the situation, the evidence and past cases alone."
       ]));
     }
-    results.appendChild(el("ol", { "class": "apkb-result-list" }, shown.map(renderResult)));
+    if (outcome.near.length) {
+      results.appendChild(el("p", { "class": "apkb-hint apkb-near" }, ["Past cases most like this profile: "].concat(
+        joined(outcome.near.map(function (n) { return el("a", { href: n["case"].url }, [n["case"].place]); }), "; "))));
+    }
+    TIERS.forEach(function (tier) {
+      var items = shown.filter(function (item) { return item.tier === tier[0]; });
+      if (!items.length) return;
+      results.appendChild(el("h3", { "class": "apkb-tier", id: "tier-" + tier[0] }, [tier[1]]));
+      results.appendChild(el("ol", { "class": "apkb-result-list" }, items.map(renderResult)));
+    });
+    if (outcome.blocked.length) {
+      results.appendChild(el("h3", { "class": "apkb-tier", id: "tier-blocked" }, ["Blocked in this setting"]));
+      results.appendChild(el("p", { "class": "apkb-hint" }, [
+        "These tools need something this profile says is absent, so they are not ranked."
+      ]));
+      results.appendChild(el("ul", { "class": "apkb-result-list apkb-blocked" }, outcome.blocked.map(renderBlocked)));
+    }
     if (outcome.excluded.length) {
       results.appendChild(el("p", { "class": "apkb-hint" }, [
         "Left out at your request: " + outcome.excluded.map(function (t) { return t.title; }).join(", ") + "."

@@ -1,8 +1,9 @@
 /*
- * The recommender's scoring engine for the browser: the same specification as src/apkb/recommend/engine.py,
- * implemented a second time. Both engines read the same data (the scoring spec from scoring.yml and the
- * tool facts built by apkb.recommend.engine_data) and shared test vectors keep them identical, to the
- * ranking and to 1e-9 in every score. Sums run left to right in the same order as in Python.
+ * The recommender's scoring engine for the browser: the same specification as src/apkb/recommend/ (spec.py,
+ * cases.py, engine.py, words.py, fragment.py), implemented a second time. Both engines read the same data (the
+ * scoring spec from scoring.yml, the tool facts and the past cases built by apkb.recommend.spec.engine_data) and
+ * shared test vectors keep them identical, to the ranking, to 1e-9 in every score, and word for word in every
+ * reason. Sums run left to right in the same order as in Python.
  *
  * Plain JavaScript, no dependencies: it runs in the browser (as window.APKBRecommender) and under node
  * (module.exports), which the tests use.
@@ -10,8 +11,17 @@
 (function (root) {
   "use strict";
 
-  var PARTS = ["risk_fit", "stage_fit", "evidence", "feasibility"];
+  var PARTS = ["risk_fit", "stage_fit", "objectives", "perpetrators", "channels", "evidence", "feasibility", "precedent"];
   var FEASIBILITY_CHECKS = ["leverage", "time", "budget", "actors"];
+  var SIMILARITY_PARTS = ["stage", "risk_factors", "situations", "perpetrator_types", "setting"];
+  var SETTING_KEYS = { security_council: "council", host_consent: "consent", access: "access", communications: "comms" };
+  var CHANNEL_KEY = "ch-";
+
+  function has(object, key) { return key !== null && key !== undefined && Object.prototype.hasOwnProperty.call(object, key); }
+  function contains(list, item) { return list.indexOf(item) >= 0; }
+  function lower(text) { return String(text).toLowerCase(); }
+
+  // --- the parts of a score ---------------------------------------------------------------------------------
 
   function shortfall(spec, steps) {
     var table = spec.feasibility.shortfall;
@@ -21,14 +31,14 @@
   function situationFits(tool, situations) {
     if (!tool.situations.length) return true;
     for (var i = 0; i < tool.situations.length; i++) {
-      if (situations.indexOf(tool.situations[i]) >= 0) return true;
+      if (contains(situations, tool.situations[i])) return true;
     }
     return false;
   }
 
   function stageFraction(spec, stages, tool, profile) {
     var rules = spec.stage_fit, stage = profile.stage, fraction = rules.other;
-    if (tool.stages.indexOf(stage) >= 0) {
+    if (contains(tool.stages, stage)) {
       fraction = rules.match;
     } else {
       var here = stages.indexOf(stage);
@@ -56,14 +66,74 @@
     return fraction;
   }
 
+  /** The objectives a profile is scored against, and whether they are the stage's defaults. */
+  function objectivesOf(spec, profile) {
+    if (profile.objectives.length) return { list: profile.objectives.slice(), isDefault: false };
+    return { list: spec.objectives.defaults[profile.stage].slice(), isDefault: true };
+  }
+
+  function objectivesFraction(spec, tool, profile) {
+    var chosen = objectivesOf(spec, profile), objectives = chosen.list, served = 0;
+    for (var i = 0; i < objectives.length; i++) if (contains(tool.strategies, objectives[i])) served += 1;
+    var enough = chosen.isDefault ? spec.objectives.enough_by_default : spec.objectives.enough;
+    return Math.min(1, served / Math.min(objectives.length, enough));
+  }
+
+  function perpetratorsFraction(tool, profile) {
+    var present = profile.perpetrator_types;
+    if (!present.length || !tool.perpetrator_types.length) return 1;
+    var reached = 0;
+    for (var i = 0; i < present.length; i++) if (contains(tool.perpetrator_types, present[i])) reached += 1;
+    return reached / present.length;
+  }
+
+  /** The strongest of the tool's channels the profile knows, as [channel, level]; null if it knows none. */
+  function bestChannel(data, tool, profile) {
+    var held = profile.constraints.channels, scale = data.scales.channel_levels, best = null;
+    for (var i = 0; i < tool.channels.length; i++) {
+      var channel = tool.channels[i];
+      var level = has(held, channel) ? held[channel] : null;
+      if (level !== null && (best === null || scale.indexOf(level) > scale.indexOf(best[1]))) best = [channel, level];
+    }
+    return best;
+  }
+
+  function channelsFraction(data, tool, profile) {
+    var best = bestChannel(data, tool, profile);
+    if (best === null || best[1] === "none") return 1;
+    return data.spec.channels.value[best[1]];
+  }
+
   function evidenceFraction(spec, tool) {
     var rules = spec.evidence;
     var neutral = rules.effect[rules.neutral];
     return neutral + (rules.effect[tool.effect] - neutral) * rules.certainty_pull[tool.certainty];
   }
 
-  function checkScores(data, tool, constraints) {
-    var spec = data.spec, scales = data.scales;
+  /** The leverage the profile gives, or, if it gives none, the strongest channel held. */
+  function effectiveLeverage(data, constraints) {
+    if (constraints.leverage !== null && constraints.leverage !== undefined) return constraints.leverage;
+    var scale = data.scales.leverage, best = null;
+    Object.keys(constraints.channels).forEach(function (channel) {
+      var level = constraints.channels[channel];
+      if (contains(scale, level) && (best === null || scale.indexOf(level) > scale.indexOf(best))) best = level;
+    });
+    return best;
+  }
+
+  /** For each of the tool's needs the setting speaks to: "blocked" or "strained", in the tool's order. */
+  function needStates(data, tool, profile) {
+    var gates = data.spec.gates.needs, found = [];
+    for (var i = 0; i < tool.needs.length; i++) {
+      var need = tool.needs[i], gate = gates[need], value = profile.setting[gate.setting];
+      if (has(gate.blocked, value)) found.push([need, "blocked"]);
+      else if (has(gate.strained, value)) found.push([need, "strained"]);
+    }
+    return found;
+  }
+
+  function checkScores(data, tool, profile) {
+    var spec = data.spec, scales = data.scales, constraints = profile.constraints;
     function steps(scale, need, have) {
       if (have === null || have === undefined) return 1;
       return shortfall(spec, scales[scale].indexOf(need) - scales[scale].indexOf(have));
@@ -73,39 +143,140 @@
     if (available !== null && available !== undefined) {
       actors = 0;
       for (var i = 0; i < tool.actors.length; i++) {
-        if (available.indexOf(tool.actors[i]) >= 0) { actors = 1; break; }
+        if (contains(available, tool.actors[i])) { actors = 1; break; }
       }
     }
     return {
-      leverage: steps("leverage", tool.leverage_needed, constraints.leverage),
-      time: steps("time_to_effect", tool.time_to_effect, constraints.time_horizon),
+      leverage: steps("leverage", tool.leverage_needed, effectiveLeverage(data, constraints)),
+      time: tool.start === "at-once" ? 1 : steps("time_to_effect", tool.time_to_effect, constraints.time_horizon),
       budget: steps("cost", tool.cost, constraints.budget),
       actors: actors
     };
   }
 
-  function feasibilityFraction(spec, checks) {
-    var fraction = 0;
+  /** The weighted checks, scaled down by strained_score when the setting only partly meets a need of the tool. */
+  function feasibilityFraction(data, tool, profile) {
+    var spec = data.spec, checks = checkScores(data, tool, profile), fraction = 0;
     for (var i = 0; i < FEASIBILITY_CHECKS.length; i++) {
       var check = FEASIBILITY_CHECKS[i];
       fraction = fraction + spec.feasibility.checks[check] * checks[check];
     }
+    if (needStates(data, tool, profile).some(function (item) { return item[1] === "strained"; })) {
+      fraction = fraction * spec.gates.strained_score;
+    }
     return fraction;
   }
 
-  /** The four parts of a tool's score, in points, and their total. */
-  function score(data, tool, profile) {
+  // --- the case base ----------------------------------------------------------------------------------------
+
+  function sharedShare(a, b) {
+    if (!a.length || !b.length) return null;
+    var either = a.slice(), shared = 0, i;
+    for (i = 0; i < b.length; i++) if (!contains(either, b[i])) either.push(b[i]);
+    for (i = 0; i < a.length; i++) if (contains(b, a[i])) shared += 1;
+    return shared / either.length;
+  }
+
+  function cosine(order, a, b) {
+    var dot = 0, normA = 0, normB = 0;
+    for (var i = 0; i < order.length; i++) {
+      var f = order[i];
+      dot += a[f] * b[f]; normA += a[f] * a[f]; normB += b[f] * b[f];
+    }
+    if (normA === 0 || normB === 0) return null;
+    return dot / (Math.sqrt(normA) * Math.sqrt(normB));
+  }
+
+  function settingCloseness(scales, a, b) {
+    var total = 0, known = 0;
+    Object.keys(scales).forEach(function (key) {
+      var scale = scales[key];
+      if (a[key] === null || a[key] === undefined || b[key] === null || b[key] === undefined) return;
+      total = total + (1 - Math.abs(scale.indexOf(a[key]) - scale.indexOf(b[key])) / (scale.length - 1));
+      known += 1;
+    });
+    return known ? total / known : null;
+  }
+
+  /** How alike two profiles are, from 0 to 1: the weighted mean of the parts both describe. */
+  function similarity(data, a, b) {
+    var rules = data.spec.precedent, scales = data.scales, stages = scales.stages;
+    var distance = Math.abs(stages.indexOf(a.stage) - stages.indexOf(b.stage));
+    var stage = distance === 0 ? rules.stage.same : distance === 1 ? rules.stage.adjacent : rules.stage.other;
+    var parts = {
+      stage: stage,
+      risk_factors: cosine(scales.risk_factors, a.risk_factors, b.risk_factors),
+      situations: sharedShare(a.situations, b.situations),
+      perpetrator_types: sharedShare(a.perpetrator_types, b.perpetrator_types),
+      setting: settingCloseness(scales.setting, a.setting, b.setting)
+    };
+    var weighted = 0, weights = 0;
+    for (var i = 0; i < SIMILARITY_PARTS.length; i++) {
+      var value = parts[SIMILARITY_PARTS[i]];
+      if (value === null) continue;
+      var weight = rules.similarity_weights[SIMILARITY_PARTS[i]];
+      weighted = weighted + weight * value;
+      weights = weights + weight;
+    }
+    return weighted / weights;
+  }
+
+  /** The most similar past cases that count for this profile, most similar first, ties by case id. */
+  function nearestCases(data, profile) {
+    var rules = data.spec.precedent;
+    var near = (data.cases || []).map(function (c) { return { "case": c, similarity: similarity(data, profile, c.profile) }; })
+      .filter(function (n) { return n.similarity >= rules.min_similarity; });
+    near.sort(function (a, b) {
+      if (a.similarity !== b.similarity) return b.similarity - a.similarity;
+      return a["case"].id < b["case"].id ? -1 : a["case"].id > b["case"].id ? 1 : 0;
+    });
+    return near.slice(0, rules.nearest);
+  }
+
+  function precedentFraction(data, toolId, near) {
+    var values = data.spec.precedent.outcome_value, weighted = 0, weights = 0;
+    for (var i = 0; i < near.length; i++) {
+      var outcome = has(near[i]["case"].outcomes, toolId) ? near[i]["case"].outcomes[toolId] : null;
+      var value = outcome !== null ? values[outcome] : 0;
+      weighted = weighted + near[i].similarity * value;
+      weights = weights + near[i].similarity;
+    }
+    if (weights === 0) return 0.5;
+    return (1 + weighted / weights) / 2;
+  }
+
+  /** The parts of a tool's score, in points, and their total. */
+  function score(data, tool, profile, near) {
     var spec = data.spec, weights = spec.weights;
     var fractions = {
       risk_fit: riskFraction(spec, data.scales.risk_factors, tool, profile),
       stage_fit: stageFraction(spec, data.scales.stages, tool, profile),
+      objectives: objectivesFraction(spec, tool, profile),
+      perpetrators: perpetratorsFraction(tool, profile),
+      channels: channelsFraction(data, tool, profile),
       evidence: evidenceFraction(spec, tool),
-      feasibility: feasibilityFraction(spec, checkScores(data, tool, profile.constraints))
+      feasibility: feasibilityFraction(data, tool, profile),
+      precedent: precedentFraction(data, tool.id, near)
     };
     var parts = {}, total = 0;
     for (var i = 0; i < PARTS.length; i++) parts[PARTS[i]] = weights[PARTS[i]] * fractions[PARTS[i]];
     for (var k = 0; k < PARTS.length; k++) total = total + parts[PARTS[k]];
     return { parts: parts, total: total };
+  }
+
+  /** What blocks the tool: each need the setting says is absent, and "channel" when all its known channels are none. */
+  function blocks(data, tool, profile) {
+    var found = needStates(data, tool, profile).filter(function (item) { return item[1] === "blocked"; })
+      .map(function (item) { return item[0]; });
+    var held = profile.constraints.channels;
+    var known = tool.channels.filter(function (c) { return has(held, c); }).map(function (c) { return held[c]; });
+    if (known.length && known.every(function (level) { return level === "none"; })) found.push("channel");
+    return found;
+  }
+
+  function throughHeldChannel(tool, profile) {
+    var held = profile.constraints.channels;
+    return tool.channels.some(function (c) { return has(held, c) && (held[c] === "medium" || held[c] === "high"); });
   }
 
   function compare(a, b) {
@@ -115,40 +286,110 @@
     return a.tool.id < b.tool.id ? -1 : a.tool.id > b.tool.id ? 1 : 0;
   }
 
-  function lower(text) { return String(text).toLowerCase(); }
+  /** The rank each tool is shown with, and its tier, for totals in ranked order. */
+  function shownRanksAndTiers(spec, totals) {
+    var rules = spec.tiers, shown = [], tiers = [], head = 0;
+    for (var i = 0; i < totals.length; i++) {
+      if (totals[head] - totals[i] >= rules.resolution) head = i;
+      shown.push(head + 1);
+      var gap = totals[0] - totals[i];
+      tiers.push(gap <= rules.strong ? "strong" : gap <= rules.considering ? "considering" : "weak");
+    }
+    return { shown: shown, tiers: tiers };
+  }
 
-  /** Why a tool scores as it does (reasons), and what holds it back under the constraints (shortfalls). */
-  function explainScore(data, tool, profile) {
+  // --- words ------------------------------------------------------------------------------------------------
+
+  function riskReason(data, tool, profile) {
     var labels = data.labels, levels = profile.risk_factors, order = data.scales.risk_factors;
-    var reasons = [];
     var present = tool.risk_factors.filter(function (f) { return levels[f] > 0; });
     present.sort(function (a, b) { return (levels[b] - levels[a]) || (order.indexOf(a) - order.indexOf(b)); });
-    if (present.length) {
-      reasons.push("addresses " + present.map(function (f) {
-        return f + " " + labels.risk_factors[f] + " (level " + levels[f] + ")";
-      }).join("; "));
-    } else {
-      reasons.push("addresses none of the risk factors present in this profile");
-    }
+    if (!present.length) return "addresses none of the risk factors present in this profile";
+    return "addresses " + present.map(function (f) {
+      return f + " " + labels.risk_factors[f] + " (level " + levels[f] + ")";
+    }).join("; ");
+  }
+
+  function stageReasons(data, tool, profile) {
+    var labels = data.labels, found = [];
     var stageLabel = lower(labels.stages[profile.stage]);
-    if (tool.stages.indexOf(profile.stage) >= 0) {
-      reasons.push("used at the " + stageLabel + " stage");
+    if (contains(tool.stages, profile.stage)) {
+      found.push("used at the " + stageLabel + " stage");
     } else {
-      var used = data.scales.stages.filter(function (s) { return tool.stages.indexOf(s) >= 0; })
+      var used = data.scales.stages.filter(function (s) { return contains(tool.stages, s); })
         .map(function (s) { return lower(labels.stages[s]); }).join(", ");
-      reasons.push("not a " + stageLabel + "-stage tool: used at the " + used + " stage");
+      found.push("not a " + stageLabel + "-stage tool: used at the " + used + " stage");
     }
     if (tool.situations.length) {
       var madeFor = tool.situations.map(function (s) { return lower(labels.situations[s]); }).join(" or ");
-      reasons.push("made for " + madeFor + (situationFits(tool, profile.situations) ?
+      found.push("made for " + madeFor + (situationFits(tool, profile.situations) ?
         ", which this profile has" : ", which this profile does not list"));
+    }
+    return found;
+  }
+
+  function objectivesWords(data, tool, profile) {
+    var labels = data.labels.strategies, chosen = objectivesOf(data.spec, profile);
+    var served = chosen.list.filter(function (o) { return contains(tool.strategies, o); });
+    var whose = chosen.isDefault ? "the usual aims at the " + lower(data.labels.stages[profile.stage]) + " stage" : "your objectives";
+    function named(list) { return list.map(function (o) { return lower(labels[o]); }).join("; "); }
+    if (served.length) return [ "serves " + whose + ": " + named(served), null ];
+    return [ null, "serves none of " + whose + " (" + named(chosen.list) + ")" ];
+  }
+
+  function perpetratorWords(data, tool, profile) {
+    var labels = data.labels.perpetrator_types, present = profile.perpetrator_types;
+    if (!present.length) return [ null, null ];
+    if (!tool.perpetrator_types.length) return [ "works whoever the perpetrators are", null ];
+    function named(list) { return list.map(function (p) { return lower(labels[p]); }).join("; "); }
+    var reached = present.filter(function (p) { return contains(tool.perpetrator_types, p); });
+    var missed = present.filter(function (p) { return !contains(tool.perpetrator_types, p); });
+    return [ reached.length ? "works on " + named(reached) : null,
+             missed.length ? "not made for " + named(missed) + ", among the perpetrators here" : null ];
+  }
+
+  function channelReason(data, tool, profile) {
+    var best = bestChannel(data, tool, profile);
+    if (best === null) return null;
+    return "runs through " + lower(data.labels.channels[best[0]]) + ", where you hold " +
+      lower(data.labels.channel_levels[best[1]]) + " leverage";
+  }
+
+  function precedentReason(data, tool, near) {
+    if (!near.length) return "no past case in the knowledge base is close enough to this profile to compare";
+    var labels = data.labels.outcomes;
+    var used = near.filter(function (n) { return has(n["case"].outcomes, tool.id); })
+      .slice(0, data.spec.precedent.cases_named);
+    if (!used.length) {
+      var cases = near.length === 1 ? "the one past case" : "any of the " + near.length + " past cases";
+      return "not used in " + cases + " most like this one";
+    }
+    return "in past cases like this one: " + used.map(function (n) {
+      return n["case"].place + (n === near[0] ? " (the closest)" : "") + ": " + lower(labels[n["case"].outcomes[tool.id]]);
+    }).join("; ");
+  }
+
+  /** Why a tool scores as it does (reasons), and what holds it back (shortfalls). */
+  function explainScore(data, tool, profile, near) {
+    var labels = data.labels;
+    var reasons = [riskReason(data, tool, profile)].concat(stageReasons(data, tool, profile)), shortfalls = [];
+    [objectivesWords(data, tool, profile), perpetratorWords(data, tool, profile)].forEach(function (words) {
+      if (words[0]) reasons.push(words[0]);
+      if (words[1]) shortfalls.push(words[1]);
+    });
+    var channel = channelReason(data, tool, profile);
+    if (channel) reasons.push(channel);
+    if (tool.start === "at-once") {
+      reasons.push("must start at once, though it takes " + lower(labels.time_to_effect[tool.time_to_effect]) +
+        " to have effect: what it works with is lost with delay");
     }
     reasons.push("evidence: " + lower(labels.effects[tool.effect]) + ", " + lower(labels.certainty[tool.certainty]) +
       " certainty (" + tool.direct_studies + " direct, " + tool.related_studies + " related studies)");
-    var c = profile.constraints, checks = checkScores(data, tool, c), shortfalls = [];
+    reasons.push(precedentReason(data, tool, near));
+    var c = profile.constraints, checks = checkScores(data, tool, profile);
     if (checks.leverage < 1) {
       shortfalls.push("needs " + lower(labels.leverage[tool.leverage_needed]) + " leverage; you have " +
-        lower(labels.leverage[c.leverage]));
+        lower(labels.leverage[effectiveLeverage(data, c)]));
     }
     if (checks.time < 1) {
       shortfalls.push("takes " + lower(labels.time_to_effect[tool.time_to_effect]) + " to have effect; your horizon is " +
@@ -161,81 +402,137 @@
       shortfalls.push("none of the actors who wield it is available: " +
         tool.actors.map(function (a) { return labels.actors[a]; }).join(", "));
     }
+    var gates = data.spec.gates.needs;
+    needStates(data, tool, profile).forEach(function (item) {
+      if (item[1] === "strained") shortfalls.push(gates[item[0]].strained[profile.setting[gates[item[0]].setting]]);
+    });
     return { reasons: reasons, shortfalls: shortfalls };
+  }
+
+  /** Why the setting rules the tool out, one sentence for each need it lacks. */
+  function blockReasons(data, tool, profile, blockedBy) {
+    var gates = data.spec.gates.needs;
+    return blockedBy.map(function (need) {
+      if (need === "channel") {
+        return "runs through " + tool.channels.map(function (c) { return lower(data.labels.channels[c]); }).join(" or ") +
+          ", and you hold no leverage there";
+      }
+      return gates[need].blocked[profile.setting[gates[need].setting]];
+    });
   }
 
   /** The tool's backfire risks that apply to this profile's stage and risk factors. */
   function cautions(data, tool, profile) {
     var minimum = data.spec.cautions.min_level, levels = profile.risk_factors;
     return tool.risks.filter(function (r) {
-      var stageOk = !r.stages.length || r.stages.indexOf(profile.stage) >= 0;
+      var stageOk = !r.stages.length || contains(r.stages, profile.stage);
       var factorOk = !r.risk_factors.length || r.risk_factors.some(function (f) { return levels[f] >= minimum; });
       return stageOk && factorOk;
     }).map(function (r) { return { risk: r.risk, mitigation: r.mitigation }; });
   }
 
   /**
-   * Score and rank every tool for a profile; excluded tools are listed apart. Reasons, shortfalls and
+   * Score and rank every tool for a profile. Excluded tools are listed apart, and tools the setting blocks are
+   * listed apart with their reasons and the best-ranked tools that route around them. Reasons, shortfalls and
    * cautions are written for the first `words` results only (all when it is left out): a page shows a few
    * tools, and writing words for thousands would cost more than the scoring.
    */
   function recommend(data, profile, words) {
     var excluded = profile.constraints.exclude || [];
-    var ranked = [], left = [];
+    var near = nearestCases(data, profile);
+    var ranked = [], blocked = [], left = [];
     data.tools.forEach(function (tool) {
-      if (excluded.indexOf(tool.id) >= 0) { left.push(tool); return; }
-      var s = score(data, tool, profile);
+      if (contains(excluded, tool.id)) { left.push(tool); return; }
+      var found = blocks(data, tool, profile);
+      if (found.length) { blocked.push({ tool: tool, blocked_by: found }); return; }
+      var s = score(data, tool, profile, near);
       ranked.push({ tool: tool, parts: s.parts, total: s.total });
     });
     ranked.sort(compare);
+    var grouped = shownRanksAndTiers(data.spec, ranked.map(function (item) { return item.total; }));
     var described = words === undefined ? ranked.length : Math.min(words, ranked.length);
     ranked.forEach(function (item, index) {
       item.rank = index + 1;
+      item.shown_rank = grouped.shown[index];
+      item.tier = grouped.tiers[index];
+      item.tied = (index > 0 && grouped.shown[index - 1] === item.shown_rank) ||
+        (index + 1 < ranked.length && grouped.shown[index + 1] === item.shown_rank);
       if (index >= described) return;
-      var explained = explainScore(data, item.tool, profile);
+      var explained = explainScore(data, item.tool, profile, near);
       item.reasons = explained.reasons;
       item.shortfalls = explained.shortfalls;
       item.cautions = cautions(data, item.tool, profile);
     });
-    return { ranked: ranked, excluded: left };
+    var most = data.spec.gates.alternatives;
+    blocked.forEach(function (item) {
+      var alternatives = [];
+      for (var i = 0; i < ranked.length && alternatives.length < most; i++) {
+        var other = ranked[i].tool;
+        var routes = item.blocked_by.some(function (need) { return contains(other.routes_around, need); });
+        if (routes || (contains(item.blocked_by, "channel") && throughHeldChannel(other, profile))) alternatives.push(other);
+      }
+      item.alternatives = alternatives;
+      item.reasons = blockReasons(data, item.tool, profile, item.blocked_by);
+    });
+    return { ranked: ranked, blocked: blocked, excluded: left, near: near };
   }
 
-  /** A complete profile (every level, every constraint) from a partial one, as the engine reads it. */
+  // --- profiles and links -----------------------------------------------------------------------------------
+
+  /** A complete profile (every level, every part of the setting, every constraint) from a partial one. */
   function normaliseProfile(data, partial) {
     var levels = {};
     data.scales.risk_factors.forEach(function (f) {
       levels[f] = (partial.risk_factors && partial.risk_factors[f]) || 0;
     });
-    var c = partial.constraints || {};
+    var c = partial.constraints || {}, s = partial.setting || {}, setting = {}, channels = {};
+    Object.keys(data.scales.setting).forEach(function (key) { setting[key] = s[key] || null; });
+    data.scales.channels.forEach(function (channel) {
+      if (c.channels && c.channels[channel]) channels[channel] = c.channels[channel];
+    });
     return {
       stage: partial.stage,
       risk_factors: levels,
       situations: partial.situations ? partial.situations.slice() : [],
+      perpetrator_types: partial.perpetrator_types ? partial.perpetrator_types.slice() : [],
+      setting: setting,
+      objectives: partial.objectives ? partial.objectives.slice() : [],
       constraints: {
         leverage: c.leverage || null,
         time_horizon: c.time_horizon || null,
         budget: c.budget || null,
         actors_available: c.actors_available ? c.actors_available.slice() : null,
-        exclude: c.exclude ? c.exclude.slice() : []
+        exclude: c.exclude ? c.exclude.slice() : [],
+        channels: channels
       }
     };
   }
 
   /*
    * The profile in a URL fragment, so a recommendation is a link:
-   * #stage=mitigation&rf=01203000000000&sit=election&leverage=low&time=weeks&budget=medium&actors=embassy,un-secretariat&exclude=mediation
-   * rf holds the level of RF01..RF14 as 14 digits. apkb.recommend.profile_fragment writes the same.
+   * #stage=mitigation&rf=01203000000000&sit=election&perp=state-security-forces&council=blocked&consent=refused&
+   *  access=denied&comms=blackout&obj=protect&leverage=low&time=weeks&budget=medium&ch-aid=high&actors=embassy&exclude=x
+   * rf holds the level of RF01..RF14 as 14 digits. apkb.recommend.fragment.profile_fragment writes the same.
    */
   function toFragment(data, profile) {
+    function list(values) { return values.map(encodeURIComponent).join(","); }
     var params = ["stage=" + encodeURIComponent(profile.stage)];
     params.push("rf=" + data.scales.risk_factors.map(function (f) { return String(profile.risk_factors[f] || 0); }).join(""));
-    if (profile.situations && profile.situations.length) params.push("sit=" + profile.situations.map(encodeURIComponent).join(","));
+    if (profile.situations && profile.situations.length) params.push("sit=" + list(profile.situations));
+    if (profile.perpetrator_types && profile.perpetrator_types.length) params.push("perp=" + list(profile.perpetrator_types));
+    Object.keys(SETTING_KEYS).forEach(function (part) {
+      if (profile.setting && profile.setting[part]) params.push(SETTING_KEYS[part] + "=" + encodeURIComponent(profile.setting[part]));
+    });
+    if (profile.objectives && profile.objectives.length) params.push("obj=" + list(profile.objectives));
     var c = profile.constraints;
     if (c.leverage) params.push("leverage=" + encodeURIComponent(c.leverage));
     if (c.time_horizon) params.push("time=" + encodeURIComponent(c.time_horizon));
     if (c.budget) params.push("budget=" + encodeURIComponent(c.budget));
-    if (c.actors_available) params.push("actors=" + c.actors_available.map(encodeURIComponent).join(","));
-    if (c.exclude && c.exclude.length) params.push("exclude=" + c.exclude.map(encodeURIComponent).join(","));
+    Object.keys(c.channels || {}).forEach(function (channel) {
+      params.push(CHANNEL_KEY + channel + "=" + encodeURIComponent(c.channels[channel]));
+    });
+    if (c.actors_available) params.push("actors=" + list(c.actors_available));
+    if (c.exclude && c.exclude.length) params.push("exclude=" + list(c.exclude));
     return params.join("&");
   }
 
@@ -246,9 +543,14 @@
    * dropped; and every value must be one the data offers, or it is left at its default. Keys are matched as
    * they are written, never decoded. Nothing read here is ever written into the page as markup.
    */
-  var FRAGMENT_KEYS = ["stage", "rf", "sit", "leverage", "time", "budget", "actors", "exclude", "top"];
+  var BASE_KEYS = ["stage", "rf", "sit", "perp", "council", "consent", "access", "comms", "obj", "leverage", "time",
+                   "budget", "actors", "exclude", "top"];
   /** No fragment longer than this is read, whatever the data; see maxFragmentLength. */
   var MIN_FRAGMENT_CAP = 2000;
+
+  function fragmentKeys(data) {
+    return BASE_KEYS.concat(data.scales.channels.map(function (channel) { return CHANNEL_KEY + channel; }));
+  }
 
   function longest(values) {
     return values.reduce(function (most, value) { return Math.max(most, encodeURIComponent(value).length); }, 0);
@@ -257,10 +559,13 @@
   /** The longest fragment the page can write for this data, or 2,000 characters if that is more: the cap. */
   function maxFragmentLength(data) {
     var s = data.scales, length = 0;
-    FRAGMENT_KEYS.forEach(function (key) { length += key.length + 2; });
-    [s.stages, s.leverage, s.time_to_effect, s.cost, ["all"]].forEach(function (scale) { length += longest(scale); });
+    fragmentKeys(data).forEach(function (key) { length += key.length + 2; });
+    var scales = [s.stages, s.leverage, s.time_to_effect, s.cost, ["all"]];
+    Object.keys(s.setting).forEach(function (key) { scales.push(s.setting[key]); });
+    s.channels.forEach(function () { scales.push(s.channel_levels); });
+    scales.forEach(function (scale) { length += longest(scale); });
     length += s.risk_factors.length;
-    var lists = [Object.keys(data.labels.situations), Object.keys(data.labels.actors)];
+    var lists = [s.situations, s.perpetrator_types, s.strategies, Object.keys(data.labels.actors)];
     lists.push(data.tools.map(function (t) { return t.id; }));
     lists.forEach(function (list) {
       list.forEach(function (value) { length += encodeURIComponent(value).length + 1; });
@@ -273,7 +578,7 @@
    * at all if the fragment is longer than the page could have written.
    */
   function fragmentValues(data, fragment) {
-    var values = Object.create(null), seen = Object.create(null);
+    var values = Object.create(null), seen = Object.create(null), keys = fragmentKeys(data);
     var text = typeof fragment === "string" ? fragment : "";
     if (text.charAt(0) === "#") text = text.slice(1);
     if (!text || text.length > maxFragmentLength(data)) return values;
@@ -281,7 +586,7 @@
       var at = pair.indexOf("=");
       if (at < 0) return;
       var key = pair.slice(0, at);
-      if (FRAGMENT_KEYS.indexOf(key) < 0) return;
+      if (!contains(keys, key)) return;
       seen[key] = (seen[key] || 0) + 1;
       try { values[key] = decodeURIComponent(pair.slice(at + 1)); } catch (e) { delete values[key]; }
     });
@@ -291,13 +596,13 @@
 
   /**
    * The profile a fragment describes, complete. Each value must be one the data offers, or its default is
-   * used: the first stage; level 0 for every factor unless rf is exactly one digit 0-3 per factor; no
-   * constraint. In a list, unknown and repeated items are dropped, and a list none of whose items is known
-   * counts as absent (so "actors=nonsense" leaves every actor available, where "actors=" says none is).
+   * used: the first stage; level 0 for every factor unless rf is exactly one digit 0-3 per factor; nothing else
+   * set. In a list, unknown and repeated items are dropped, and a list none of whose items is known counts as
+   * absent (so "actors=nonsense" leaves every actor available, where "actors=" says none is).
    */
   function fromFragment(data, fragment) {
-    var values = fragmentValues(data, fragment);
-    function oneOf(value, allowed) { return value !== undefined && allowed.indexOf(value) >= 0 ? value : null; }
+    var values = fragmentValues(data, fragment), s = data.scales;
+    function oneOf(value, allowed) { return value !== undefined && contains(allowed, value) ? value : null; }
     function listOf(value, allowed) {
       if (value === undefined) return null;
       if (value === "") return [];
@@ -309,29 +614,42 @@
       return items.length ? items : null;
     }
     var levels = {};
-    var rf = values.rf, count = data.scales.risk_factors.length;
+    var rf = values.rf, count = s.risk_factors.length;
     var digits = rf !== undefined && rf.length === count && /^[0-3]+$/.test(rf) ? rf : null;
-    data.scales.risk_factors.forEach(function (f, i) { levels[f] = digits ? Number(digits.charAt(i)) : 0; });
-    var toolIds = data.tools.map(function (t) { return t.id; });
+    s.risk_factors.forEach(function (f, i) { levels[f] = digits ? Number(digits.charAt(i)) : 0; });
+    var setting = {}, channels = {};
+    Object.keys(SETTING_KEYS).forEach(function (part) { setting[part] = oneOf(values[SETTING_KEYS[part]], s.setting[part]); });
+    s.channels.forEach(function (channel) {
+      var level = oneOf(values[CHANNEL_KEY + channel], s.channel_levels);
+      if (level !== null) channels[channel] = level;
+    });
     return {
-      stage: oneOf(values.stage, data.scales.stages) || data.scales.stages[0],
+      stage: oneOf(values.stage, s.stages) || s.stages[0],
       risk_factors: levels,
-      situations: listOf(values.sit, Object.keys(data.labels.situations)) || [],
+      situations: listOf(values.sit, s.situations) || [],
+      perpetrator_types: listOf(values.perp, s.perpetrator_types) || [],
+      setting: setting,
+      objectives: listOf(values.obj, s.strategies) || [],
       constraints: {
-        leverage: oneOf(values.leverage, data.scales.leverage),
-        time_horizon: oneOf(values.time, data.scales.time_to_effect),
-        budget: oneOf(values.budget, data.scales.cost),
+        leverage: oneOf(values.leverage, s.leverage),
+        time_horizon: oneOf(values.time, s.time_to_effect),
+        budget: oneOf(values.budget, s.cost),
         actors_available: listOf(values.actors, Object.keys(data.labels.actors)),
-        exclude: listOf(values.exclude, toolIds) || []
+        exclude: listOf(values.exclude, data.tools.map(function (t) { return t.id; })) || [],
+        channels: channels
       }
     };
   }
 
   var api = {
     PARTS: PARTS,
+    SETTING_KEYS: SETTING_KEYS,
+    CHANNEL_KEY: CHANNEL_KEY,
     score: score,
+    similarity: similarity,
     recommend: recommend,
     normaliseProfile: normaliseProfile,
+    objectivesOf: objectivesOf,
     toFragment: toFragment,
     fromFragment: fromFragment,
     fragmentValues: fragmentValues,
