@@ -13,6 +13,7 @@ LAZY_COMMANDS = {
     "list": "apkb.cli.entries:list_command",
     "show": "apkb.cli.entries:show_command",
     "recommend": "apkb.cli.recommend:recommend_command",
+    "evaluate": "apkb.cli.evaluate:evaluate_command",
     "profile": "apkb.cli.profile:profile_group",
     "build": "apkb.cli.build:build_command",
     "bundle": "apkb.cli.bundle:bundle_command",
