@@ -369,10 +369,22 @@ def expect(target: Any, message: str | None = None) -> Any:
     return playwright_expect(target, message)
 
 
+STILL = """() => document.getAnimations().every(
+    a => a.playState !== 'running' || a.effect === null || a.effect.getComputedTiming().endTime === Infinity)"""
+"""True once every animation and transition on the page that can end has ended (endless ones are left alone)."""
+
+
+def settle(page: Page) -> None:
+    """Wait until the page's own animations have ended. Material opens search on a phone with a circle that grows
+    to fill the screen; while it grows, the page is briefly wider than the screen. Measure layout after this."""
+    page.wait_for_function(STILL)
+
+
 def search(page: Page, words: str) -> None:
     """Type ``words`` into Material's search box (opening it first on a narrow screen), and wait for the results of
     the whole query. Material searches again at each key, in a worker, so results for the first letters show first;
-    the results of the whole query are those whose links highlight its last word (``?h=...``)."""
+    the results of the whole query are those whose links highlight its last word (``?h=...``). Returns once the
+    page's animations (the opening of the search overlay) have ended."""
     opener = page.locator("label.md-header__button[for=__search]")  # the magnifier shown on narrow screens
     if opener.is_visible():
         opener.click()  # opens the search overlay and focuses its box
@@ -385,6 +397,7 @@ def search(page: Page, words: str) -> None:
              a => (new URL(a.href).searchParams.get('h') || '').toLowerCase().split(' ').includes(word))""",
         arg=words.split()[-1].lower(),
     )
+    settle(page)
 
 
 def address(page: Page) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SiteUnderTest, TrackedBrowser
+from conftest import SiteUnderTest, TrackedBrowser, settle
 
 HANDLER = re.compile("inline event handler")
 
@@ -70,3 +70,23 @@ def test_a_provoked_refusal_that_never_comes_is_a_problem(provoking: tuple[Track
     assert tracked.finish(wait_ms=1_000) == [
         "expected a refusal matching 'inline event handler', and the browser reported none"
     ]
+
+
+GROW = """() => {
+    const box = document.createElement('div');
+    box.id = 'grower';
+    box.style.cssText = 'position:absolute;top:0;left:0;width:10px;height:10px;transition:transform 600ms linear';
+    document.body.append(box);
+    box.getBoundingClientRect();
+    box.style.transform = 'scale(80)';
+    return document.getAnimations().length;
+}"""
+"""A box that grows far past the screen's edge over 0.6 s, as Material's search overlay does on a phone."""
+
+
+def test_settle_waits_for_a_growing_box_to_stop(unprovoked: tuple[TrackedBrowser, Any]) -> None:
+    _, page = unprovoked
+    assert page.evaluate(GROW) >= 1, "the transition is running"
+    settle(page)
+    assert page.evaluate("document.getAnimations().filter(a => a.playState === 'running').length") == 0
+    assert page.evaluate("getComputedStyle(document.getElementById('grower')).transform") != "none"

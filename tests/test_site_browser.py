@@ -29,6 +29,7 @@ from conftest import (
     expect,
     heading,
     search,
+    settle,
     shown_tools,
 )
 
@@ -150,6 +151,7 @@ def test_a_phone_needs_no_sideways_scrolling(tracked_browser: TrackedBrowser, si
         phone.wait_for_selector("#apkb-results li.apkb-result")
     elif view == "search-results":
         search(phone, "sanctions")
+    settle(phone)  # a layout is measured once it has stopped moving
     assert phone.evaluate("window.innerWidth") == PHONE["width"]
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{PHONE_VIEWS[view]} is {width}px wide on a {PHONE['width']}px screen"
