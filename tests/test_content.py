@@ -8,6 +8,7 @@ import pytest
 
 from apkb.content.catalog import Catalog
 from apkb.content.model import Citation, Tool
+from apkb.content.ushmm_mapping import USHMM_TOOLS, load_mapping, mapping_problems
 from apkb.content.validate import validate
 from conftest import REPO
 
@@ -17,16 +18,23 @@ PROMISED_TOOLS = {
         "preventive-diplomacy", "special-envoys", "mediation", "public-statements", "naming-and-shaming",
         "commissions-of-inquiry", "accountability-signalling", "diplomatic-presence", "regional-organisations",
         "peace-pledges", "security-council-action", "human-rights-council-action", "peace-operations",
+        "prosecutions", "icj-interstate-cases", "diplomatic-sanctions", "amnesties-and-exit-guarantees",
+        "intelligence-sharing-and-declassification", "atrocity-determinations",
+        "military-options-short-of-intervention",
     ],
     "financial": [
         "targeted-sanctions", "visa-bans", "magnitsky-sanctions", "arms-embargoes", "aid-conditionality",
         "denying-state-revenue", "structural-development-assistance", "accountability-funding",
-        "dual-use-export-controls",
+        "dual-use-export-controls", "security-assistance-conditioning", "law-enforcement-against-perpetrators",
+        "forced-labour-import-bans",
     ],
     "programme": [
         "early-warning-and-response", "peace-messaging", "community-dialogue", "election-violence-prevention",
         "security-sector-reform", "documentation-and-evidence-preservation", "civil-society-support",
         "national-prevention-mechanisms", "transitional-justice", "unarmed-civilian-protection", "refugee-protection",
+        "humanitarian-access-and-assistance", "evacuation-and-humanitarian-admission",
+        "support-to-non-state-armed-groups", "online-platform-engagement", "religious-and-traditional-leaders",
+        "civilian-self-protection",
     ],
 }
 PROMISED_LESSONS = [
@@ -54,11 +62,21 @@ def test_the_knowledge_base_validates() -> None:
     assert report.ok, "\n".join(str(problem) for problem in report.problems)
 
 
-def test_there_are_forty_tools_twelve_per_category_and_fifteen_lessons(catalog: Catalog) -> None:
+def test_there_are_fifty_six_tools_fifteen_per_category_and_fifteen_lessons(catalog: Catalog) -> None:
     per_category = Counter(tool.category for tool in catalog.tools.values())
-    assert len(catalog.tools) >= 40, per_category
-    assert all(per_category[category] >= 12 for category in ("diplomatic", "financial", "programme")), per_category
+    assert len(catalog.tools) >= 56, per_category
+    assert all(per_category[category] >= 15 for category in ("diplomatic", "financial", "programme")), per_category
     assert len(catalog.lessons) >= 15
+
+
+def test_each_of_the_twelve_tools_ushmm_reviewed_has_an_entry_of_its_own(catalog: Catalog) -> None:
+    loaded = load_mapping(REPO)
+    assert loaded.mapping is not None and loaded.problems == [] and mapping_problems(loaded, catalog) == []
+    entries = {tool.ushmm: tool.entry for tool in loaded.mapping.tools}
+    assert sorted(entries) == sorted(USHMM_TOOLS)
+    assert all(entry in catalog.tools for entry in entries.values())
+    shared = [entry for entry, n in Counter(entries.values()).items() if n > 1]
+    assert shared == [], "each reviewed tool has a stand-alone entry, not a paragraph in another's"
 
 
 @pytest.mark.parametrize("category", sorted(PROMISED_TOOLS))

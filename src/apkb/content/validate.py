@@ -21,6 +21,7 @@ from apkb.content.training_modules import (
     reference_problems,
 )
 from apkb.content.unsafe_markup import unsafe_markup
+from apkb.content.ushmm_mapping import load_mapping, mapping_problems
 from apkb.content.vocabulary import vocabularies
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -62,6 +63,8 @@ def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None
         problems += body_problems(entry) + markup_problems(entry)
         problems += check_links(entry.body, shown, resolver, entry.body_line)
     problems += docs_page_problems(docs, resolver)
+    ushmm = load_mapping(root)
+    problems += ushmm.problems + mapping_problems(ushmm, catalog)
     problems.sort(key=Problem.sort_key)
     return Report(catalog, problems, loaded.files, modules.modules, scenarios)
 
