@@ -74,7 +74,6 @@ def test_each_of_the_twelve_tools_ushmm_reviewed_has_an_entry_of_its_own(catalog
     assert loaded.mapping is not None and loaded.problems == [] and mapping_problems(loaded, catalog) == []
     entries = {tool.ushmm: tool.entry for tool in loaded.mapping.tools}
     assert sorted(entries) == sorted(USHMM_TOOLS)
-    assert all(entry in catalog.tools for entry in entries.values())
     shared = [entry for entry, n in Counter(entries.values()).items() if n > 1]
     assert shared == [], "each reviewed tool has a stand-alone entry, not a paragraph in another's"
 

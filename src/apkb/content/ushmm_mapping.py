@@ -1,9 +1,8 @@
 """USHMM's Tools for Atrocity Prevention reviews twelve tools. ``toolkit/ushmm-tools.yml`` says which entry of this
-knowledge base covers each, and why; validation checks that all twelve map to a stand-alone tool entry."""
+knowledge base covers each, and why; validation checks that each of the twelve is mapped once, to a tool entry."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -39,13 +38,6 @@ USHMM_TOOLS = (
 UshmmTool = Literal[USHMM_TOOLS]  # type: ignore[valid-type]
 
 
-def ushmm_key(name: str) -> str:
-    """A review tool's name reduced for matching across editions: 'Naming_and_shaming_tool' and 'Naming and
-    shaming' both become 'naming and shaming'."""
-    words = re.sub(r"[\s_]+", " ", name).strip().lower()
-    return re.sub(r" tool$", "", words)
-
-
 class MappedTool(Strict):
     """One of USHMM's reviewed tools and the entry here that covers it."""
 
@@ -68,12 +60,6 @@ class LoadedMapping:
     mapping: UshmmMapping | None
     document: DataDocument | None
     problems: list[Problem] = field(default_factory=list)
-
-    def entry_for(self, ushmm_name: str) -> str | None:
-        """The entry that covers a review tool, however an edition of the data spells its name."""
-        key = ushmm_key(ushmm_name)
-        tools = self.mapping.tools if self.mapping else []
-        return next((tool.entry for tool in tools if ushmm_key(tool.ushmm) == key), None)
 
 
 def load_mapping(root: Path) -> LoadedMapping:
