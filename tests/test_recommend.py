@@ -387,6 +387,23 @@ def test_the_backtest_leaves_each_lesson_out_and_reports_baselines(catalog: Cata
     assert evaluation.recall > evaluation.evidence_recall, "and better than ranking by evidence alone"
 
 
+def test_usual_practice_ranks_tools_by_how_many_other_cases_they_counted_in(catalog: Catalog) -> None:
+    """The usual-practice baseline counts, for each tool, the other cases where it helped, was mixed or was missed;
+    a use with no clear effect, or one that backfired, does not count; ties keep the evidence order."""
+    from apkb.recommend.evaluate import _evidence_order, _usual_order
+
+    data = engine_data(catalog)
+    evidence = _evidence_order(data)
+    first, second, third = evidence[-1], evidence[-2], evidence[-3]
+    data["cases"] = [
+        {"id": "a", "outcomes": {first: "helped", second: "missed", third: "no-clear-effect"}},
+        {"id": "b", "outcomes": {first: "mixed", third: "backfired"}},
+    ]
+    usual = _usual_order(data, evidence)
+    assert usual[:2] == [first, second], "two cases beat one, and one beats none, whatever the evidence"
+    assert usual[2:] == [t for t in evidence if t not in (first, second)], "the rest stay in evidence order"
+
+
 def test_the_backtest_page_is_what_apkb_evaluate_writes(catalog: Catalog) -> None:
     """docs/recommender-evaluation.md is generated: after a change to a lesson, a tool or the scoring, rerun
     `apkb evaluate --write docs/recommender-evaluation.md`."""
@@ -402,7 +419,7 @@ def test_evaluate_prints_a_table_json_and_refuses_to_overwrite_another_file(in_r
     table = run_cli("evaluate")
     assert table.exit_code == 0 and "Recall@10:" in table.stdout and "Random top 10:" in table.stdout
     data = json.loads(run_cli("evaluate", "--format", "json").stdout)
-    assert data["lessons"] == len(list((REPO / "lessons").glob("*.md"))) and "evidence_alone" in data["overall"]["baselines"]
+    assert data["lessons"] == len(list((REPO / "lessons").glob("*.md"))) and {"random", "evidence_alone", "usual_practice"} <= set(data["overall"]["baselines"])
     notes = tmp_path / "notes.md"
     notes.write_text("my own notes\n", encoding="utf-8")
     refused = run_cli("evaluate", "--write", str(notes))

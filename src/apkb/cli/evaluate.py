@@ -33,7 +33,8 @@ def evaluate_command(context: click.Context, output_format: str, write_to: Path 
     """Score the recommender on every lesson's decision point, leaving that lesson out of the case base.
 
     For each lesson: recall@10 of the tools that helped, were mixed or were missed there, and the tools that
-    backfired there found in the top 5; the same for a random top 10 and for ranking by evidence alone.
+    backfired there found in the top 5; the same for a random top 10, for ranking by evidence alone, and for
+    the usual practice of the other cases.
     """
     from apkb.recommend.evaluate import evaluate, evaluation_markdown
 
@@ -57,20 +58,23 @@ def evaluate_command(context: click.Context, output_format: str, write_to: Path 
         return
     console = plain_console()
     table = Table(title=f"Backtest on {len(evaluation.cases)} lessons, each left out of the case base", title_justify="left")
-    for column in ("lesson", "to find", "found", "recall@10", "evidence alone", "backfired in top 5"):
+    for column in ("lesson", "to find", "found", "recall@10", "evidence alone", "usual practice", "backfired in top 5"):
         table.add_column(column, justify="left" if column == "lesson" else "right")
     for case in evaluation.cases:
         table.add_row(case.place, str(len(case.positives)), str(len(case.found)), _percent(case.recall),
-                      _percent(case.evidence_recall), f"{len(case.backfired_in_top)} of {len(case.backfired)}")
+                      _percent(case.evidence_recall), _percent(case.usual_recall),
+                      f"{len(case.backfired_in_top)} of {len(case.backfired)}")
     console.print(table)
     found = sum(len(case.backfired_in_top) for case in evaluation.cases)
     console.print(
         f"Recall@10: {_percent(evaluation.recall)} (mean over lessons; {_percent(evaluation.recall_pooled)} pooled). "
-        f"Random top 10: {_percent(evaluation.random_recall)}. Evidence alone: {_percent(evaluation.evidence_recall)}.",
+        f"Random top 10: {_percent(evaluation.random_recall)}. Evidence alone: {_percent(evaluation.evidence_recall)}. "
+        f"Usual practice: {_percent(evaluation.usual_recall)}.",
         markup=False,
     )
     console.print(
         f"Backfired tools in the top 5: {_percent(evaluation.backfired_share)} ({found} of {evaluation.backfired}). "
-        f"Random: {_percent(evaluation.random_backfired_share)}. Evidence alone: {_percent(evaluation.evidence_backfired_share)}.",
+        f"Random: {_percent(evaluation.random_backfired_share)}. Evidence alone: {_percent(evaluation.evidence_backfired_share)}. "
+        f"Usual practice: {_percent(evaluation.usual_backfired_share)}.",
         markup=False,
     )

@@ -1,5 +1,6 @@
 """The backtest: the recommender scored on every lesson's decision point, leaving that lesson out of the case base,
-against what was actually done there, beside two baselines (a random top 10, and ranking by evidence alone).
+against what was actually done there, beside three baselines: a random top 10, ranking by evidence alone, and the
+usual practice of the other cases (the tools that helped, were mixed or were missed in the most of them).
 
 For each lesson, the tools that helped, were mixed or were missed ("should have been used") there are the ones a
 good recommendation should hold; those that backfired are the ones it should not put first. Tools that were used
@@ -50,6 +51,8 @@ class CaseResult:
     backfired_in_top: list[str]
     evidence_found: list[str]
     evidence_backfired_in_top: list[str]
+    usual_found: list[str]
+    usual_backfired_in_top: list[str]
     random_recall: float
     random_backfired: float
     misses: list[Miss] = field(default_factory=list)
@@ -62,6 +65,10 @@ class CaseResult:
     @property
     def evidence_recall(self) -> float | None:
         return len(self.evidence_found) / len(self.positives) if self.positives else None
+
+    @property
+    def usual_recall(self) -> float | None:
+        return len(self.usual_found) / len(self.positives) if self.positives else None
 
 
 @dataclass
@@ -91,6 +98,10 @@ class Evaluation:
         return self._mean([case.evidence_recall for case in self.cases])
 
     @property
+    def usual_recall(self) -> float:
+        return self._mean([case.usual_recall for case in self.cases])
+
+    @property
     def random_recall(self) -> float:
         return self._mean([case.random_recall for case in self.cases if case.positives])
 
@@ -109,6 +120,10 @@ class Evaluation:
     @property
     def evidence_backfired_share(self) -> float:
         return self._share(sum(len(case.evidence_backfired_in_top) for case in self.cases))
+
+    @property
+    def usual_backfired_share(self) -> float:
+        return self._share(sum(len(case.usual_backfired_in_top) for case in self.cases))
 
     @property
     def random_backfired_share(self) -> float:
@@ -130,6 +145,7 @@ class Evaluation:
                 "baselines": {
                     "random": {"recall": self.random_recall, "backfired_share": self.random_backfired_share},
                     "evidence_alone": {"recall": self.evidence_recall, "backfired_share": self.evidence_backfired_share},
+                    "usual_practice": {"recall": self.usual_recall, "backfired_share": self.usual_backfired_share},
                 },
             },
             "cases": [
@@ -137,6 +153,7 @@ class Evaluation:
                     "lesson": c.lesson, "title": c.title, "place": c.place, "recall": c.recall,
                     "positives": c.positives, "found": c.found, "top": c.top, "backfired": c.backfired,
                     "backfired_in_top": c.backfired_in_top, "evidence_recall": c.evidence_recall,
+                    "usual_recall": c.usual_recall,
                     "random_recall": c.random_recall, "nearest": c.nearest,
                     "misses": [{"tool": m.tool, "outcome": m.outcome, "where": m.where} for m in c.misses],
                 }
@@ -156,6 +173,17 @@ def _evidence_order(data: dict[str, Any]) -> list[str]:
     return [tool["id"] for tool in sorted(data["tools"], key=lambda t: (-fraction(t), t["id"]))]
 
 
+def _usual_order(data: dict[str, Any], evidence: list[str]) -> list[str]:
+    """Every tool ranked by the number of past cases in ``data`` where it helped, was mixed or was missed (ties in
+    evidence order): the baseline of doing what is usually done, whatever the situation."""
+    counts = {tool_id: 0 for tool_id in evidence}
+    for case in data["cases"]:
+        for tool_id, outcome in case["outcomes"].items():
+            if outcome in POSITIVE:
+                counts[tool_id] += 1
+    return sorted(evidence, key=lambda tool_id: (-counts[tool_id], evidence.index(tool_id)))
+
+
 def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
     """Run the engine on one lesson's decision point, with that lesson left out of the case base."""
     data = engine_data(catalog, leave_out=lesson.id)
@@ -166,6 +194,7 @@ def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
     order = [item["tool"]["id"] for item in result["ranked"]]
     top = order[:TOP]
     evidence = _evidence_order(data)
+    usual = _usual_order(data, evidence)
     blocked = {item["tool"]["id"]: item["blocked_by"] for item in result["blocked"]}
     misses = []
     for tool in positives:
@@ -190,6 +219,8 @@ def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
         backfired_in_top=[t for t in backfired if t in order[:BACKFIRE_TOP]],
         evidence_found=[t for t in positives if t in evidence[:TOP]],
         evidence_backfired_in_top=[t for t in backfired if t in evidence[:BACKFIRE_TOP]],
+        usual_found=[t for t in positives if t in usual[:TOP]],
+        usual_backfired_in_top=[t for t in backfired if t in usual[:BACKFIRE_TOP]],
         random_recall=min(TOP, tools) / tools if tools else 0.0,
         random_backfired=min(BACKFIRE_TOP, tools) / tools if tools else 0.0,
         misses=misses,

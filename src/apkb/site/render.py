@@ -14,6 +14,7 @@ from functools import cache, partial
 from importlib.resources import files
 from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -25,6 +26,7 @@ from apkb.content.scenarios import Scenario
 from apkb.content.templating import template_environment
 from apkb.content.training_modules import TrainingModule
 from apkb.content.vocabulary import vocabularies
+from apkb.recommend.evaluate import evaluate
 from apkb.recommend.fragment import profile_fragment
 from apkb.recommend.recommendation import recommend
 from apkb.recommend.spec import engine_data, scoring_spec
@@ -85,6 +87,16 @@ def render_template(template: str, path: str, **context: object) -> Page:
     return Page(path, content)
 
 
+def backtest_figures(catalog: Catalog) -> dict[str, Any] | None:
+    """The backtest's headline figures for the methodology page, with the three lessons it does worst on."""
+    if not catalog.lessons:
+        return None
+    evaluation = evaluate(catalog)
+    scored = [case for case in evaluation.cases if case.recall is not None]
+    worst = sorted(scored, key=lambda case: (case.recall, case.lesson))[:3]
+    return {"data": evaluation.as_data(), "worst": [{"lesson": c.lesson, "place": c.place, "recall": c.recall} for c in worst]}
+
+
 SCENARIO_TOP = 5
 """How many tools a scenario page shows."""
 
@@ -122,7 +134,8 @@ def render_pages(
     ]
     pages.append(render_template("toolkit.md.j2", urls.TOOLKIT_INDEX, catalog=catalog))
     pages.append(render_template("lessons.md.j2", urls.LESSONS_INDEX, catalog=catalog))
-    pages.append(render_template("methodology.md.j2", urls.METHODOLOGY, backtest=backtest))
+    pages.append(render_template("methodology.md.j2", urls.METHODOLOGY, backtest=backtest,
+                                 figures=backtest_figures(catalog) if backtest else None))
     pages.append(render_template("recommend.md.j2", urls.RECOMMEND, catalog=catalog, backtest=backtest))
     risk_factor_names = {factor.id: factor.name for factor in vocabularies().risk_factors.risk_factors}
     pages.append(
