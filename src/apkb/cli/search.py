@@ -100,8 +100,9 @@ def search_command(
     output_format: str,
     cache_dir: Path | None,
 ) -> None:
-    """Search every entry for QUERY: words, "a phrase", AND / OR / NOT, or field:word (title, summary, body,
-    country, aliases). Results are ranked, with snippets and counts by facet."""
+    """Search every entry for QUERY: words, "a phrase", AND / OR / NOT, or field:word (name, title, summary,
+    body, country, aliases). Results are ranked, an entry whose name (its id) matches coming first, with
+    snippets and counts by facet."""
     root: Path = context.obj
     filters = {
         "category": category, "stages": stage, "risk_factors": risk_factor,

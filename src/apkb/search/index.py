@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the model is needed only to (re)build the index, never to s
     from apkb.content.catalog import Catalog
     from apkb.content.load import Entry
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 """Bump when the schema changes, so that old cached indexes are rebuilt."""
 
 POINTER = "CURRENT"
@@ -52,10 +52,13 @@ class SearchIndexError(Exception):
 
 
 def schema() -> Schema:
-    """Fields of the index: titles weigh more than summaries, summaries more than bodies; English stemming."""
+    """Fields of the index: an entry's name (the words of its id, which maintainers keep short and plain) weighs
+    most, then titles, then summaries, then bodies; English stemming. So "mediation" finds the mediation tool before
+    a lesson whose long title and body mention mediation many times."""
     stemmed = StemmingAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
+        name=TEXT(analyzer=stemmed, field_boost=6.0),
         path=ID,
         kind=ID(stored=True),
         title=TEXT(stored=True, analyzer=stemmed, field_boost=4.0),
@@ -84,6 +87,7 @@ def document(entry: Entry, url: str) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "id": entry.id,
         "kind": entry.kind,
+        "name": entry.id.replace("-", " "),
         "title": entry.title,
         "summary": entry.summary,
         "body": plain(entry.body),

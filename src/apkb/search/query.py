@@ -15,7 +15,7 @@ from whoosh.searching import Searcher
 
 FILTER_FIELDS = ("category", "stages", "risk_factors", "strategies", "effect", "certainty", "kind")
 FACET_FIELDS = ("kind", "category", "stages", "effect", "certainty")
-SEARCHED_FIELDS = ("title", "summary", "body", "country", "aliases")
+SEARCHED_FIELDS = ("name", "title", "summary", "body", "country", "aliases")
 MARK_START, MARK_END = "\x02", "\x03"
 """Private markers around matched words in snippets; each output format turns them into its own emphasis."""
 
