@@ -44,6 +44,8 @@ DESIGNS = list(V.study_designs.ids)
 MEASURES = list(V.measures.ids)
 DIRECTIONS = list(V.directions.ids)
 OUTCOMES = list(V.outcomes.ids)
+REGIONS = list(V.regions.ids)
+RESULTS = list(V.results.ids)
 RISK_FACTORS = list(V.risk_factors.ids)
 SITUATIONS = list(V.situations.ids)
 PERPETRATORS = list(V.perpetrator_types.ids)
@@ -353,6 +355,7 @@ class Corpus:
             "summary": w.text(280, names),
             "country": country,
             "iso3": "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(3)),
+            "region": REGIONS[number % len(REGIONS)],  # by number, so the random stream (and old corpora) stay as they were
             "period": {"start": start, "end": start + rng.randint(0, 3)},
             "stage": rng.choice(STAGES),
             "risk_factors": subset(rng, RISK_FACTORS, 1, 8),
@@ -361,6 +364,7 @@ class Corpus:
                 for i in used
             ],
             "outcome": " ".join(w.sentence(names) for _ in range(2)),
+            "result": RESULTS[number % len(RESULTS)],
             "lessons": [w.sentence(names) for _ in range(rng.randint(1, 4))],
             "sources": [self._citation(names) for _ in range(rng.randint(1, 3))],
             "decision_point": {

@@ -9,7 +9,7 @@ from apkb.content.catalog import Catalog
 from apkb.content.model import Tool
 from apkb.content.validate import validate
 from apkb.site.render import inline, render_pages
-from conftest import FIXTURE_SITE
+from conftest import FIXTURE_SITE, REPO
 
 
 def test_every_entry_and_index_gets_a_page() -> None:
@@ -18,6 +18,27 @@ def test_every_entry_and_index_gets_a_page() -> None:
     assert {"toolkit/example-envoy.md", "toolkit/example-sanctions.md", "lessons/example-crisis.md"} <= paths
     assert {"toolkit/index.md", "toolkit/diplomatic.md", "toolkit/financial.md", "toolkit/programme.md"} <= paths
     assert {"lessons/index.md", "methodology.md"} <= paths
+
+
+def test_the_lessons_index_groups_every_lesson_by_region_and_by_how_it_ended() -> None:
+    """A reader sees which parts of the world the case base covers, which it lacks, and how the cases ended."""
+    from apkb.content.vocabulary import vocabularies
+
+    catalog = validate(REPO).catalog
+    page = next(p for p in render_pages(catalog) if p.path == "lessons/index.md").content
+    by_region, by_result = page.split("## By how it ended")
+    v = vocabularies()
+    for lesson in catalog.lessons.values():
+        link = f"]({lesson.id}.md)"
+        region_heading = f"### {v.regions.label_of(lesson.region)} ("
+        assert region_heading in by_region and link in by_region.split(region_heading)[1].split("###")[0], lesson.id
+        result_heading = f"**{v.results.label_of(lesson.result)}** ("
+        assert link in by_result.split(result_heading)[1].split("**")[0], lesson.id
+        date = lesson.decision_point.date
+        assert f"{date.day} {date.strftime('%B %Y')}" in by_region, "each row gives the decision point in brief"
+    empty = [t.label for t in v.regions.terms if not any(lesson.region == t.id for lesson in catalog.lessons.values())]
+    if empty:
+        assert all(label in by_region.split("No lesson yet from")[1] for label in empty), "gaps are said, not hidden"
 
 
 def test_front_matter_text_cannot_become_html_or_markdown_markup() -> None:

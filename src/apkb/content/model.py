@@ -26,6 +26,8 @@ from apkb.content.terms import (
     Need,
     Outcome,
     PerpetratorType,
+    Region,
+    Result,
     RiskFactorId,
     ShortText,
     Situation,
@@ -272,6 +274,7 @@ class Lesson(Entry):
     iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
         description="ISO 3166-1 alpha-3 code of the country."
     )
+    region: Region = Field(description="The part of the world where the country lies.")
     period: Period
     stage: Stage
     risk_factors: UniqueList(RiskFactorId) = Field(
@@ -279,6 +282,7 @@ class Lesson(Entry):
     )
     tools_used: list[ToolUse] = Field(min_length=1)
     outcome: Text = Field(description="What happened, in two or three sentences.")
+    result: Result = Field(description="How it ended for the people at risk, whatever stopped the violence.")
     lessons: UniqueList(Text, min_length=1)
     sources: list[Citation] = Field(min_length=1)
     decision_point: DecisionPoint

@@ -23,6 +23,8 @@ VOCABULARY_NAMES = (
     "measures",
     "directions",
     "outcomes",
+    "regions",
+    "results",
     "situations",
     "perpetrator_types",
     "council",
@@ -149,6 +151,8 @@ class Vocabularies(_Data):
     measures: Vocabulary
     directions: Vocabulary
     outcomes: Vocabulary
+    regions: Vocabulary
+    results: Vocabulary
     situations: Vocabulary
     perpetrator_types: Vocabulary
     council: Vocabulary
