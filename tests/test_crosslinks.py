@@ -51,6 +51,23 @@ def test_the_fixture_module_validates_and_builds_with_its_header(tmp_path: Path)
     assert 'href="example-module.html"' in index and "Political officers" in index
 
 
+def test_a_module_shows_the_recommender_at_its_lessons_decision_points(kb: Path, tmp_path: Path) -> None:
+    """A module that names lessons in `backtests` gets, built from today's engine, each lesson's leave-one-out top 10
+    beside what was done there, so that trainers never copy rankings that go stale."""
+    module = kb / "docs" / "training" / "example-module.md"
+    module.write_text(module.read_text(encoding="utf-8").replace(
+        "lessons: [example-crisis]\n", "lessons: [example-crisis]\nbacktests: [example-crisis]\n"), encoding="utf-8")
+    assert validate(kb).ok
+    result = build(kb / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "training" / "example-module.html").read_text(encoding="utf-8")
+    assert "The recommender at these decision points" in page and 'id="backtest-example-crisis"' in page
+    section = page.split('id="backtest-example-crisis"')[1]
+    for tool in ("example-envoy", "example-sanctions"):
+        assert f'href="../toolkit/{tool}.html"' in section, "both fixture tools are ranked, each with what was done"
+    assert section.count("not used") + section.count("apkb-outcome") >= 2
+
+
 @pytest.mark.parametrize(
     ("where", "old", "new", "expected"),
     [
@@ -62,6 +79,8 @@ def test_the_fixture_module_validates_and_builds_with_its_header(tmp_path: Path)
          "docs/index.md:2: link: (module:nope) is not the id of any training module"),
         ("docs/training/example-module.md", "lessons: [example-crisis]", "lessons: [example-crises]",
          "example-module.md:11: lessons[0]: found 'example-crises', which is not the id of any lesson"),
+        ("docs/training/example-module.md", "lessons: [example-crisis]", "lessons: [example-crisis]\nbacktests: [crisis]",
+         "example-module.md:12: backtests[0]: found 'crisis', which is not the id of any lesson"),
         ("docs/training/example-module.md", "duration: 90", "duration: ninety",
          "example-module.md:7: duration: found 'ninety'"),
     ],

@@ -43,6 +43,11 @@ class TrainingModule(Strict):
     scenarios: UniqueList(Slug) = Field(
         default_factory=list, description="Ids of training scenarios (docs/training/scenarios/<id>.yml) it runs."
     )
+    backtests: UniqueList(Slug) = Field(
+        default_factory=list,
+        description="Ids of lessons whose decision point the page runs the recommender on, with that lesson left "
+        "out of the case base, beside what was done there.",
+    )
     last_reviewed: datetime.date | None = None
 
     _path: Path | None = PrivateAttr(default=None)
@@ -119,6 +124,7 @@ def reference_problems(
     checks = (
         ("tools", lambda i: catalog.tool(i) is not None, "tool"),
         ("lessons", lambda i: (e := catalog.get(i)) is not None and e.kind == "lesson", "lesson"),
+        ("backtests", lambda i: (e := catalog.get(i)) is not None and e.kind == "lesson", "lesson"),
         ("scenarios", lambda i: i in scenario_ids, "training scenario"),
     )
     for name, exists, what in checks:

@@ -26,7 +26,7 @@ from apkb.content.scenarios import Scenario
 from apkb.content.templating import template_environment
 from apkb.content.training_modules import TrainingModule
 from apkb.content.vocabulary import vocabularies
-from apkb.recommend.evaluate import evaluate
+from apkb.recommend.evaluate import TOP, evaluate, evaluate_lesson
 from apkb.recommend.fragment import profile_fragment
 from apkb.recommend.recommendation import recommend
 from apkb.recommend.spec import engine_data, scoring_spec
@@ -180,7 +180,23 @@ def module_markdown(
     header = render_template(
         "module_header.md.j2", page_path, module=module, catalog=catalog, scenario_links=links
     ).content
-    return header + "\n" + body
+    return header + "\n" + body + module_backtests(module, page_path, catalog)
+
+
+def module_backtests(module: TrainingModule, page_path: str, catalog: Catalog) -> str:
+    """The recommender at the decision point of each lesson the module names in ``backtests``, with that lesson left
+    out of the case base, beside what was done there ("" when it names none)."""
+    lessons = [catalog.lessons[i] for i in module.backtests if i in catalog.lessons]
+    if not lessons:
+        return ""
+    results = []
+    for lesson in lessons:
+        case = evaluate_lesson(catalog, lesson)
+        outcomes = {tool.id: u.outcome for u in lesson.tools_used if (tool := catalog.tool(u.tool)) is not None}
+        results.append({"lesson": lesson.id, "top": case.top, "outcomes": outcomes, "misses": case.misses})
+    return "\n" + render_template(
+        "module_backtests.md.j2", page_path, results=results, catalog=catalog, top=TOP
+    ).content
 
 
 def freshness_pages(catalog: Catalog, root: Path | None) -> list[Page]:
