@@ -57,6 +57,8 @@ class CaseResult:
     random_backfired: float
     misses: list[Miss] = field(default_factory=list)
     nearest: list[str] = field(default_factory=list)
+    blocked: list[dict[str, Any]] = field(default_factory=list)
+    """The tools the engine showed as blocked there: tool, blocked_by (needs) and alternatives (tool ids)."""
 
     @property
     def recall(self) -> float | None:
@@ -225,6 +227,8 @@ def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
         random_backfired=min(BACKFIRE_TOP, tools) / tools if tools else 0.0,
         misses=misses,
         nearest=[n.case["id"] for n in result["near"]],
+        blocked=[{"tool": item["tool"]["id"], "blocked_by": list(item["blocked_by"]),
+                  "alternatives": list(item["alternatives"])} for item in result["blocked"]],
     )
 
 

@@ -193,7 +193,8 @@ def module_backtests(module: TrainingModule, page_path: str, catalog: Catalog) -
     for lesson in lessons:
         case = evaluate_lesson(catalog, lesson)
         outcomes = {tool.id: u.outcome for u in lesson.tools_used if (tool := catalog.tool(u.tool)) is not None}
-        results.append({"lesson": lesson.id, "top": case.top, "outcomes": outcomes, "misses": case.misses})
+        results.append({"lesson": lesson.id, "top": case.top, "outcomes": outcomes, "misses": case.misses,
+                        "blocked": case.blocked})
     return "\n" + render_template(
         "module_backtests.md.j2", page_path, results=results, catalog=catalog, top=TOP
     ).content
