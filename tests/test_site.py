@@ -42,6 +42,15 @@ def test_the_real_site_has_a_page_for_every_entry(real_site: Path) -> None:
         assert (real_site / page).is_file(), page
 
 
+def test_no_page_shows_an_unrendered_admonition_or_fold(real_site: Path) -> None:
+    """A "!!! note" or "??? warning" block whose extension is missing reaches readers as raw text."""
+    raw = re.compile(r"<p>(\?\?\?|!!!)\+? ")
+    shown = [page.relative_to(real_site).as_posix() for page in real_site.rglob("*.html")
+             if raw.search(page.read_text(encoding="utf-8"))]
+    assert shown == []
+    assert "<details" in (real_site / "training" / "scenarios" / "post-coup-crackdown.html").read_text(encoding="utf-8")
+
+
 def test_search_works_offline(real_site: Path) -> None:
     assert (real_site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index =")
     home = (real_site / "index.html").read_text(encoding="utf-8")
