@@ -59,6 +59,8 @@ class CaseResult:
     nearest: list[str] = field(default_factory=list)
     blocked: list[dict[str, Any]] = field(default_factory=list)
     """The tools the engine showed as blocked there: tool, blocked_by (needs) and alternatives (tool ids)."""
+    outcomes: dict[str, str] = field(default_factory=dict)
+    """How each tool used there fared, by the tool's current id."""
 
     @property
     def recall(self) -> float | None:
@@ -79,6 +81,11 @@ class Evaluation:
 
     cases: list[CaseResult]
     tools: int
+
+    def worst(self, count: int) -> list[CaseResult]:
+        """The ``count`` lessons with the lowest recall (ties by lesson id), leaving out those with nothing to find."""
+        scored = [case for case in self.cases if case.recall is not None]
+        return sorted(scored, key=lambda case: (case.recall, case.lesson))[:count]
 
     def _mean(self, values: list[float | None]) -> float:
         known = [v for v in values if v is not None]
@@ -229,6 +236,7 @@ def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
         nearest=[n.case["id"] for n in result["near"]],
         blocked=[{"tool": item["tool"]["id"], "blocked_by": list(item["blocked_by"]),
                   "alternatives": list(item["alternatives"])} for item in result["blocked"]],
+        outcomes=outcomes,
     )
 
 

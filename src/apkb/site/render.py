@@ -92,9 +92,8 @@ def backtest_figures(catalog: Catalog) -> dict[str, Any] | None:
     if not catalog.lessons:
         return None
     evaluation = evaluate(catalog)
-    scored = [case for case in evaluation.cases if case.recall is not None]
-    worst = sorted(scored, key=lambda case: (case.recall, case.lesson))[:3]
-    return {"data": evaluation.as_data(), "worst": [{"lesson": c.lesson, "place": c.place, "recall": c.recall} for c in worst]}
+    worst = [{"lesson": c.lesson, "place": c.place, "recall": c.recall} for c in evaluation.worst(3)]
+    return {"data": evaluation.as_data(), "worst": worst}
 
 
 SCENARIO_TOP = 5
@@ -189,12 +188,7 @@ def module_backtests(module: TrainingModule, page_path: str, catalog: Catalog) -
     lessons = [catalog.lessons[i] for i in module.backtests if i in catalog.lessons]
     if not lessons:
         return ""
-    results = []
-    for lesson in lessons:
-        case = evaluate_lesson(catalog, lesson)
-        outcomes = {tool.id: u.outcome for u in lesson.tools_used if (tool := catalog.tool(u.tool)) is not None}
-        results.append({"lesson": lesson.id, "top": case.top, "outcomes": outcomes, "misses": case.misses,
-                        "blocked": case.blocked})
+    results = [evaluate_lesson(catalog, lesson) for lesson in lessons]
     return "\n" + render_template(
         "module_backtests.md.j2", page_path, results=results, catalog=catalog, top=TOP
     ).content
