@@ -404,6 +404,44 @@ def test_usual_practice_ranks_tools_by_how_many_other_cases_they_counted_in(cata
     assert usual[2:] == [t for t in evidence if t not in (first, second)], "the rest stay in evidence order"
 
 
+def test_a_use_before_the_decision_point_is_history_not_a_choice(catalog: Catalog) -> None:
+    """A use marked before_decision_point stays on the lesson, but neither the case base nor the backtest counts
+    it: at the decision point it was no longer a choice."""
+    from apkb.recommend.evaluate import evaluate_lesson
+    from apkb.recommend.spec import case_facts
+
+    lesson = catalog.lessons["rwanda-1994"]
+    use = next(u for u in lesson.tools_used if u.outcome == "missed" and not u.before_decision_point)
+    tool_id = catalog.tool(use.tool).id
+    assert tool_id in case_facts(catalog, lesson)["outcomes"]
+    assert tool_id in evaluate_lesson(catalog, lesson).positives
+    earlier = lesson.model_copy(update={"tools_used": [
+        u.model_copy(update={"before_decision_point": True}) if u is use else u for u in lesson.tools_used]})
+    assert tool_id not in case_facts(catalog, earlier)["outcomes"], "the case base leaves it out"
+    result = evaluate_lesson(catalog, earlier)
+    assert tool_id not in result.positives and tool_id not in result.outcomes
+    assert result.earlier.count(tool_id) == 1, "the backtest names it as not scored"
+
+
+def test_the_best_fixed_list_in_hindsight_is_a_ceiling_for_lists_that_ignore_the_situation(catalog: Catalog) -> None:
+    from apkb.recommend.evaluate import TOP, evaluate
+
+    evaluation = evaluate(catalog)
+    ceiling = evaluation.hindsight_recall
+    assert ceiling >= evaluation.usual_recall and ceiling >= evaluation.evidence_recall
+    assert ceiling >= evaluation.random_recall
+    # No other fixed list of TOP tools does better: swapping any chosen tool for any other never helps.
+    positives = [set(c.positives) for c in evaluation.cases if c.positives]
+    def mean_recall(chosen: set[str]) -> float:
+        return sum(len(chosen & p) / len(p) for p in positives) / len(positives)
+    gains = {t: sum(1 / len(p) for p in positives if t in p) for t in catalog.tools}
+    best = set(sorted(gains, key=lambda t: (-gains[t], t))[:TOP])
+    assert mean_recall(best) == pytest.approx(ceiling)
+    for inside in best:
+        for outside in set(catalog.tools) - best:
+            assert mean_recall(best - {inside} | {outside}) <= ceiling + 1e-12
+
+
 def test_the_backtest_page_is_what_apkb_evaluate_writes(catalog: Catalog) -> None:
     """docs/recommender-evaluation.md is generated: after a change to a lesson, a tool or the scoring, rerun
     `apkb evaluate --write docs/recommender-evaluation.md`."""

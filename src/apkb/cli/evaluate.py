@@ -69,7 +69,8 @@ def evaluate_command(context: click.Context, output_format: str, write_to: Path 
     console.print(
         f"Recall@10: {_percent(evaluation.recall)} (mean over lessons; {_percent(evaluation.recall_pooled)} pooled). "
         f"Random top 10: {_percent(evaluation.random_recall)}. Evidence alone: {_percent(evaluation.evidence_recall)}. "
-        f"Usual practice: {_percent(evaluation.usual_recall)}.",
+        f"Usual practice: {_percent(evaluation.usual_recall)}. "
+        f"Best fixed list, in hindsight: {_percent(evaluation.hindsight_recall)}.",
         markup=False,
     )
     console.print(

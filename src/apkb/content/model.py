@@ -243,6 +243,12 @@ class ToolUse(Strict):
 
     tool: Slug
     outcome: Outcome
+    before_decision_point: bool = Field(
+        default=False,
+        description="True when the use lay wholly before the decision point (a warning ignored months earlier, a "
+        "mediation that had ended) and was no longer a choice at it. The case base and the backtest count only "
+        "the choices open at the decision point; the lesson still tells the whole story.",
+    )
     note: Text
 
 

@@ -166,8 +166,9 @@ def _required_items(info: Any) -> bool:
 
 
 def placeholder(model: type[BaseModel], filled: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every field of ``model``, in canonical order, left empty: null, or [] for a list. A nested model is
-    spelt out; a list of models the model requires holds one such item. ``filled`` gives known values."""
+    """Every field of ``model``, in canonical order, left empty: null, or [] for a list; an optional switch is
+    left out. A nested model is spelt out; a list of models the model requires holds one such item. ``filled``
+    gives known values."""
     filled = filled or {}
     values: dict[str, Any] = {}
     for name in field_order(model):
@@ -182,6 +183,8 @@ def placeholder(model: type[BaseModel], filled: dict[str, Any] | None = None) ->
             values[name] = {}
         elif nested is not None:
             values[name] = placeholder(nested)
+        elif info.annotation is bool and not info.is_required():
+            continue  # a switch that is off unless the author turns it on (ToolUse.before_decision_point)
         else:
             values[name] = None
     return values

@@ -4,7 +4,8 @@ usual practice of the other cases (the tools that helped, were mixed or were mis
 
 For each lesson, the tools that helped, were mixed or were missed ("should have been used") there are the ones a
 good recommendation should hold; those that backfired are the ones it should not put first. Tools that were used
-with no clear effect count neither way.
+with no clear effect count neither way, and so do uses that lay wholly before the decision point (a warning
+ignored months earlier): at that moment they were no longer choices.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from apkb.content.templating import template_environment
 from apkb.content.vocabulary import vocabularies
 from apkb.content.model import Lesson
 from apkb.recommend.engine import rank
-from apkb.recommend.spec import engine_data, profile_data, scoring_spec
+from apkb.recommend.spec import decision_outcomes, engine_data, profile_data, scoring_spec
 
 TOP = 10
 """Recall is measured in the top 10, the default number of results on the page and in the briefing."""
@@ -60,7 +61,9 @@ class CaseResult:
     blocked: list[dict[str, Any]] = field(default_factory=list)
     """The tools the engine showed as blocked there: tool, blocked_by (needs) and alternatives (tool ids)."""
     outcomes: dict[str, str] = field(default_factory=dict)
-    """How each tool used there fared, by the tool's current id."""
+    """How each tool chosen there (at or after the decision point) fared, by the tool's current id."""
+    earlier: list[str] = field(default_factory=list)
+    """The tools used or missed only before the decision point: history then, not choices, so not scored."""
 
     @property
     def recall(self) -> float | None:
@@ -111,6 +114,19 @@ class Evaluation:
         return self._mean([case.usual_recall for case in self.cases])
 
     @property
+    def hindsight_recall(self) -> float:
+        """The mean recall of the best single top 10 for every lesson, chosen knowing every lesson's answers: the
+        most any list that ignores the situation can reach. A tool adds 1/(positives) for each lesson it is a
+        positive in, so the best list is simply the ten tools with the largest sums (ties by id)."""
+        gains: dict[str, float] = {}
+        for case in self.cases:
+            for tool in case.positives:
+                gains[tool] = gains.get(tool, 0.0) + 1 / len(case.positives)
+        best = set(sorted(gains, key=lambda tool: (-gains[tool], tool))[:TOP])
+        return self._mean([len(best.intersection(c.positives)) / len(c.positives) if c.positives else None
+                           for c in self.cases])
+
+    @property
     def random_recall(self) -> float:
         return self._mean([case.random_recall for case in self.cases if case.positives])
 
@@ -155,6 +171,7 @@ class Evaluation:
                     "random": {"recall": self.random_recall, "backfired_share": self.random_backfired_share},
                     "evidence_alone": {"recall": self.evidence_recall, "backfired_share": self.evidence_backfired_share},
                     "usual_practice": {"recall": self.usual_recall, "backfired_share": self.usual_backfired_share},
+                    "best_fixed_list_in_hindsight": {"recall": self.hindsight_recall},
                 },
             },
             "cases": [
@@ -165,6 +182,7 @@ class Evaluation:
                     "usual_recall": c.usual_recall,
                     "random_recall": c.random_recall, "nearest": c.nearest,
                     "misses": [{"tool": m.tool, "outcome": m.outcome, "where": m.where} for m in c.misses],
+                    "earlier": c.earlier,
                 }
                 for c in self.cases
             ],
@@ -197,7 +215,9 @@ def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
     """Run the engine on one lesson's decision point, with that lesson left out of the case base."""
     data = engine_data(catalog, leave_out=lesson.id)
     result = rank(data, profile_data(lesson.decision_point.profile))
-    outcomes = {tool.id: u.outcome for u in lesson.tools_used if (tool := catalog.tool(u.tool)) is not None}
+    outcomes = decision_outcomes(catalog, lesson)
+    earlier = [tool.id for u in lesson.tools_used
+               if u.before_decision_point and (tool := catalog.tool(u.tool)) is not None and tool.id not in outcomes]
     positives = [tool for tool, outcome in outcomes.items() if outcome in POSITIVE]
     backfired = [tool for tool, outcome in outcomes.items() if outcome == "backfired"]
     order = [item["tool"]["id"] for item in result["ranked"]]
@@ -237,6 +257,7 @@ def evaluate_lesson(catalog: Catalog, lesson: Lesson) -> CaseResult:
         blocked=[{"tool": item["tool"]["id"], "blocked_by": list(item["blocked_by"]),
                   "alternatives": list(item["alternatives"])} for item in result["blocked"]],
         outcomes=outcomes,
+        earlier=earlier,
     )
 
 

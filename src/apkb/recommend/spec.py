@@ -77,8 +77,9 @@ def tool_facts(catalog: Catalog, tool: Tool) -> dict[str, Any]:
 
 
 def case_facts(catalog: Catalog, lesson: Lesson) -> dict[str, Any]:
-    """A lesson as a past case: where and when, its decision point as a profile, and how each tool used fared (by
-    the tool's id, a former id resolved)."""
+    """A lesson as a past case: where and when, its decision point as a profile, and how each tool chosen at or
+    after the decision point fared (by the tool's id, a former id resolved). Uses that lay wholly before the
+    decision point are history at that moment, not choices made in it, and are left out."""
     point = lesson.decision_point
     return {
         "id": lesson.id,
@@ -87,7 +88,16 @@ def case_facts(catalog: Catalog, lesson: Lesson) -> dict[str, Any]:
         "url": html_path(lesson_page(lesson.id)),
         "date": point.date.isoformat(),
         "profile": profile_data(point.profile),
-        "outcomes": {tool.id: use.outcome for use in lesson.tools_used if (tool := catalog.tool(use.tool)) is not None},
+        "outcomes": decision_outcomes(catalog, lesson),
+    }
+
+
+def decision_outcomes(catalog: Catalog, lesson: Lesson) -> dict[str, str]:
+    """How each tool chosen at or after the lesson's decision point fared, by the tool's current id."""
+    return {
+        tool.id: use.outcome
+        for use in lesson.tools_used
+        if not use.before_decision_point and (tool := catalog.tool(use.tool)) is not None
     }
 
 
