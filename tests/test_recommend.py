@@ -259,6 +259,30 @@ def test_a_divided_council_holds_council_action_back_and_says_why(catalog: Catal
     assert "needs a Security Council decision, and the Council is divided" in divided.shortfalls
 
 
+def test_a_peace_operation_needs_a_mandate_from_the_council_or_the_host(catalog: Catalog) -> None:
+    """A regional or coalition force can deploy at the host's invitation when the Council is blocked (RAMSI in 2003);
+    only when both ways are shut is it blocked, and when neither is fully open it is held back."""
+    def peace_operations(council: str, consent: str) -> tuple[object, object]:
+        result = recommend(catalog, crisis(setting={"security_council": council, "host_consent": consent}))
+        return result.find("peace-operations"), result.find_blocked("peace-operations")
+
+    invited, _ = peace_operations("blocked", "given")
+    open_both, _ = peace_operations("open", "given")
+    assert invited is not None and invited.parts["feasibility"] == open_both.parts["feasibility"]
+    assert not any("mandate" in s for s in invited.shortfalls)
+    council_only, _ = peace_operations("open", "refused")
+    assert council_only is not None and council_only.parts["feasibility"] == open_both.parts["feasibility"]
+    for council, consent in (("blocked", "conditional"), ("divided", "refused"), ("divided", "conditional")):
+        held, _ = peace_operations(council, consent)
+        assert held is not None and held.parts["feasibility"] < open_both.parts["feasibility"], (council, consent)
+        assert any(s.startswith("needs a mandate, from the Security Council or at the host") for s in held.shortfalls)
+    ranked, blocked = peace_operations("blocked", "refused")
+    assert ranked is None and blocked is not None and blocked.blocked_by == ["mandate"]
+    assert blocked.reasons[0].startswith("needs a mandate, and neither way is open")
+    around = [t["id"] for t in blocked.alternatives]
+    assert around and all({"council", "host-consent"} & set(catalog.tools[t].routes_around) for t in around)
+
+
 def test_denied_access_blocks_the_tools_that_need_people_on_the_ground(catalog: Catalog) -> None:
     result = recommend(catalog, crisis(setting={"access": "denied"}))
     presence = {t.id for t in catalog.tools.values() if "presence" in t.needs}

@@ -137,13 +137,42 @@ def need_states(data: dict[str, Any], tool: dict[str, Any], profile: dict[str, A
     gates = data["spec"]["gates"]["needs"]
     found: dict[str, str] = {}
     for need in tool["needs"]:
-        gate = gates[need]
-        value = profile["setting"][gate["setting"]]
-        if value in gate["blocked"]:
-            found[need] = "blocked"
-        elif value in gate["strained"]:
-            found[need] = "strained"
+        state = gate_state(gates, need, profile["setting"])
+        if state is not None:
+            found[need] = state
     return found
+
+
+def gate_state(gates: dict[str, Any], need: str, setting: dict[str, str | None]) -> str | None:
+    """"blocked", "strained" or None (met or unknown) for one need. A need met in any of several ways (``any_of``)
+    is met if one way is met or unknown, strained if the best way is strained, and blocked only if every way is."""
+    gate = gates[need]
+    if "any_of" in gate:
+        states = [gate_state(gates, way, setting) for way in gate["any_of"]]
+        if None in states:
+            return None
+        return "strained" if "strained" in states else "blocked"
+    value = setting[gate["setting"]]
+    if value in gate["blocked"]:
+        return "blocked"
+    if value in gate["strained"]:
+        return "strained"
+    return None
+
+
+def routes_around(gates: dict[str, Any], tool: dict[str, Any], need: str) -> bool:
+    """Whether a tool can stand in for a need: it routes around the need, or around one of its ways (any_of)."""
+    if need in tool["routes_around"]:
+        return True
+    return any(way in tool["routes_around"] for way in gates.get(need, {}).get("any_of", []))
+
+
+def gate_words(gates: dict[str, Any], need: str, setting: dict[str, str | None], state: str) -> str:
+    """The sentence that says why a need is blocked or strained ("needs a Security Council decision, and ...")."""
+    gate = gates[need]
+    if "any_of" in gate:
+        return str(gate[state])
+    return str(gate[state][setting[gate["setting"]]])
 
 
 def check_scores(data: dict[str, Any], tool: dict[str, Any], profile: dict[str, Any]) -> dict[str, float]:
@@ -258,13 +287,13 @@ def rank(data: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
          "tied": (i > 0 and shown[i - 1] == shown[i]) or (i + 1 < len(shown) and shown[i + 1] == shown[i])}
         for i, (tool, parts, total) in enumerate(scored)
     ]
-    most = data["spec"]["gates"]["alternatives"]
+    most, gates = data["spec"]["gates"]["alternatives"], data["spec"]["gates"]["needs"]
     blocked_out = []
     for tool, found in blocked:
         alternatives = []
         for item in ranked:
-            routes = item["tool"]["routes_around"]
-            if any(need in routes for need in found) or ("channel" in found and _through_held_channel(item["tool"], profile)):
+            stands_in = any(routes_around(gates, item["tool"], need) for need in found)
+            if stands_in or ("channel" in found and _through_held_channel(item["tool"], profile)):
                 alternatives.append(item["tool"]["id"])
             if len(alternatives) == most:
                 break

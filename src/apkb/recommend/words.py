@@ -13,6 +13,7 @@ from apkb.recommend.engine import (
     best_channel,
     check_scores,
     effective_leverage,
+    gate_words,
     need_states,
     objectives_of,
     situation_fits,
@@ -143,7 +144,7 @@ def reasons_and_shortfalls(
     gates = data["spec"]["gates"]["needs"]
     for need, state in need_states(data, tool, profile).items():
         if state == "strained":
-            shortfalls.append(gates[need]["strained"][profile["setting"][gates[need]["setting"]]])
+            shortfalls.append(gate_words(gates, need, profile["setting"], state))
     return reasons, shortfalls
 
 
@@ -156,7 +157,7 @@ def block_reasons(data: dict[str, Any], tool: dict[str, Any], profile: dict[str,
             through = " or ".join(_lower(data["labels"]["channels"][c]) for c in tool["channels"])
             found.append(f"runs through {through}, and you hold no leverage there")
         else:
-            found.append(gates[need]["blocked"][profile["setting"][gates[need]["setting"]]])
+            found.append(gate_words(gates, need, profile["setting"], "blocked"))
     return found
 
 

@@ -125,11 +125,38 @@
   function needStates(data, tool, profile) {
     var gates = data.spec.gates.needs, found = [];
     for (var i = 0; i < tool.needs.length; i++) {
-      var need = tool.needs[i], gate = gates[need], value = profile.setting[gate.setting];
-      if (has(gate.blocked, value)) found.push([need, "blocked"]);
-      else if (has(gate.strained, value)) found.push([need, "strained"]);
+      var state = gateState(gates, tool.needs[i], profile.setting);
+      if (state !== null) found.push([tool.needs[i], state]);
     }
     return found;
+  }
+
+  /** "blocked", "strained" or null (met or unknown) for one need. A need met in any of several ways (any_of) is
+   *  met if one way is met or unknown, strained if the best way is strained, and blocked only if every way is. */
+  function gateState(gates, need, setting) {
+    var gate = gates[need];
+    if (gate.any_of) {
+      var states = gate.any_of.map(function (way) { return gateState(gates, way, setting); });
+      if (states.indexOf(null) >= 0) return null;
+      return states.indexOf("strained") >= 0 ? "strained" : "blocked";
+    }
+    var value = setting[gate.setting];
+    if (has(gate.blocked, value)) return "blocked";
+    if (has(gate.strained, value)) return "strained";
+    return null;
+  }
+
+  /** Whether a tool can stand in for a need: it routes around the need, or around one of its ways (any_of). */
+  function routesAround(gates, tool, need) {
+    if (contains(tool.routes_around, need)) return true;
+    var ways = has(gates, need) && gates[need].any_of ? gates[need].any_of : [];
+    return ways.some(function (way) { return contains(tool.routes_around, way); });
+  }
+
+  /** The sentence that says why a need is blocked or strained. */
+  function gateWords(gates, need, setting, state) {
+    var gate = gates[need];
+    return gate.any_of ? gate[state] : gate[state][setting[gate.setting]];
   }
 
   function checkScores(data, tool, profile) {
@@ -404,7 +431,7 @@
     }
     var gates = data.spec.gates.needs;
     needStates(data, tool, profile).forEach(function (item) {
-      if (item[1] === "strained") shortfalls.push(gates[item[0]].strained[profile.setting[gates[item[0]].setting]]);
+      if (item[1] === "strained") shortfalls.push(gateWords(gates, item[0], profile.setting, "strained"));
     });
     return { reasons: reasons, shortfalls: shortfalls };
   }
@@ -417,7 +444,7 @@
         return "runs through " + tool.channels.map(function (c) { return lower(data.labels.channels[c]); }).join(" or ") +
           ", and you hold no leverage there";
       }
-      return gates[need].blocked[profile.setting[gates[need].setting]];
+      return gateWords(gates, need, profile.setting, "blocked");
     });
   }
 
@@ -468,7 +495,7 @@
       var alternatives = [];
       for (var i = 0; i < ranked.length && alternatives.length < most; i++) {
         var other = ranked[i].tool;
-        var routes = item.blocked_by.some(function (need) { return contains(other.routes_around, need); });
+        var routes = item.blocked_by.some(function (need) { return routesAround(data.spec.gates.needs, other, need); });
         if (routes || (contains(item.blocked_by, "channel") && throughHeldChannel(other, profile))) alternatives.push(other);
       }
       item.alternatives = alternatives;
