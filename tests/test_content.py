@@ -81,8 +81,8 @@ def test_there_are_fifty_six_tools_fifteen_per_category_and_thirty_lessons_from_
 
 def test_each_of_the_twelve_tools_ushmm_reviewed_has_an_entry_of_its_own(catalog: Catalog) -> None:
     loaded = load_mapping(REPO)
-    assert loaded.mapping is not None and loaded.problems == [] and mapping_problems(loaded, catalog) == []
-    entries = {tool.ushmm: tool.entry for tool in loaded.mapping.tools}
+    assert loaded.value is not None and loaded.problems == [] and mapping_problems(loaded, catalog) == []
+    entries = {tool.ushmm: tool.entry for tool in loaded.value.tools}
     assert sorted(entries) == sorted(USHMM_TOOLS)
     shared = [entry for entry, n in Counter(entries.values()).items() if n > 1]
     assert shared == [], "each reviewed tool has a stand-alone entry, not a paragraph in another's"

@@ -46,7 +46,7 @@ def mapping_messages(kb: Path) -> list[str]:
 
 def test_a_knowledge_base_without_a_mapping_has_no_mapping_problem(kb: Path) -> None:
     assert not (kb / MAPPING_FILE).exists()
-    assert load_mapping(kb).mapping is None
+    assert load_mapping(kb).value is None
     assert mapping_messages(kb) == []
 
 

@@ -23,6 +23,7 @@ LAZY_COMMANDS = {
     "fmt": "apkb.cli.fmt:fmt_command",
     "schema": "apkb.cli.schema:schema_command",
     "check-studies": "apkb.cli.check_studies:check_studies_command",
+    "evidence": "apkb.cli.evidence:evidence_group",
 }
 """Every command, by name: the module and the attribute that define it."""
 

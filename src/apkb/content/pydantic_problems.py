@@ -5,13 +5,15 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from apkb.content.front_matter import FieldPath, field_name
-from apkb.content.problems import Problem
+from apkb.content.front_matter import DataDocument, FieldPath, field_name, read_data_file
+from apkb.content.problems import ContentError, Problem, display_path
 from apkb.content.terms import SLUG_PATTERN
 
 _PATTERN_MEANINGS = {
@@ -81,3 +83,31 @@ def _fields_at(model: type[BaseModel], location: tuple[str | int, ...]) -> list[
         info = current.model_fields.get(part)
         current = model_of(info.annotation) if info else None
     return list(current.model_fields) if current else []
+
+
+ModelT = typing.TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass
+class LoadedData(typing.Generic[ModelT]):
+    """A data file validated as a model: the value (None if the file is absent or wrong), the document it came from
+    (for line numbers), and what is wrong with it."""
+
+    value: ModelT | None
+    document: DataDocument | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_data_model(path: Path, model: type[ModelT]) -> LoadedData[ModelT]:
+    """Read an optional YAML data file and validate it as ``model``; a missing file gives no value and no problem.
+    Each problem names the file, the line and the field."""
+    if not path.is_file():
+        return LoadedData(None, None)
+    try:
+        document = read_data_file(path)
+    except ContentError as error:
+        return LoadedData(None, None, error.problems)
+    try:
+        return LoadedData(model.model_validate(document.data), document)
+    except ValidationError as error:
+        return LoadedData(None, document, validation_problems(display_path(path), error, model, document.line_of))

@@ -3,17 +3,15 @@ knowledge base covers each, and why; validation checks that each of the twelve i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from apkb.content.catalog import Catalog
-from apkb.content.front_matter import DataDocument, read_data_file
 from apkb.content.model import Citation
-from apkb.content.problems import ContentError, Problem, display_path
-from apkb.content.pydantic_problems import validation_problems
+from apkb.content.problems import Problem, display_path
+from apkb.content.pydantic_problems import LoadedData, load_data_model
 from apkb.content.terms import Slug, Strict, Text
 
 MAPPING_FILE = "toolkit/ushmm-tools.yml"
@@ -53,40 +51,23 @@ class UshmmMapping(Strict):
     tools: list[MappedTool] = Field(min_length=1)
 
 
-@dataclass
-class LoadedMapping:
-    """The mapping, the document it came from (for line numbers), and what is wrong with it."""
-
-    mapping: UshmmMapping | None
-    document: DataDocument | None
-    problems: list[Problem] = field(default_factory=list)
+LoadedMapping = LoadedData[UshmmMapping]
+"""The mapping as loaded: ``value``, ``document`` (for line numbers) and ``problems``."""
 
 
 def load_mapping(root: Path) -> LoadedMapping:
     """Read ``root``/toolkit/ushmm-tools.yml; a knowledge base without one has no mapping and no problem."""
-    path = root / MAPPING_FILE
-    if not path.is_file():
-        return LoadedMapping(None, None)
-    try:
-        document = read_data_file(path)
-    except ContentError as error:
-        return LoadedMapping(None, None, error.problems)
-    try:
-        mapping = UshmmMapping.model_validate(document.data)
-    except ValidationError as error:
-        shown = display_path(path)
-        return LoadedMapping(None, document, validation_problems(shown, error, UshmmMapping, document.line_of))
-    return LoadedMapping(mapping, document)
+    return load_data_model(root / MAPPING_FILE, UshmmMapping)
 
 
 def mapping_problems(loaded: LoadedMapping, catalog: Catalog) -> list[Problem]:
     """Each mapped entry must be a tool here, and each of the twelve must be mapped exactly once."""
-    if loaded.mapping is None or loaded.document is None:
+    if loaded.value is None or loaded.document is None:
         return []
     shown = display_path(loaded.document.path)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for index, tool in enumerate(loaded.mapping.tools):
+    for index, tool in enumerate(loaded.value.tools):
         if tool.ushmm in seen:
             line = loaded.document.line_of(("tools", index, "ushmm"))
             problems.append(Problem(shown, f"{tool.ushmm!r} is mapped twice (also item {seen[tool.ushmm]})", line,

@@ -21,6 +21,7 @@ from apkb.content.training_modules import (
     reference_problems,
 )
 from apkb.content.unsafe_markup import unsafe_markup
+from apkb.content.ushmm_counts import counts_problems, load_counts
 from apkb.content.ushmm_mapping import load_mapping, mapping_problems
 from apkb.content.vocabulary import vocabularies
 
@@ -65,6 +66,9 @@ def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None
     problems += docs_page_problems(docs, resolver)
     ushmm = load_mapping(root)
     problems += ushmm.problems + mapping_problems(ushmm, catalog)
+    review_counts = load_counts(root)
+    mapped = {tool.ushmm: tool.entry for tool in ushmm.value.tools} if ushmm.value else {}
+    problems += review_counts.problems + counts_problems(review_counts, mapped)
     problems.sort(key=Problem.sort_key)
     return Report(catalog, problems, loaded.files, modules.modules, scenarios)
 

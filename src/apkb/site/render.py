@@ -25,6 +25,7 @@ from apkb.content.crosslinks import Resolver, rewrite_links
 from apkb.content.scenarios import Scenario
 from apkb.content.templating import template_environment
 from apkb.content.training_modules import TrainingModule
+from apkb.content.ushmm_counts import load_counts
 from apkb.content.vocabulary import vocabularies
 from apkb.recommend.evaluate import TOP, evaluate, evaluate_lesson
 from apkb.recommend.fragment import profile_fragment
@@ -107,16 +108,19 @@ def render_pages(
     root: Path | None = None,
 ) -> list[Page]:
     """Every generated page of the site: entries, indexes, the methodology, the recommender and training. The pages
-    link to the backtest page when ``root``'s docs hold it (``apkb evaluate --write``)."""
+    link to the backtest page when ``root``'s docs hold it (``apkb evaluate --write``), and each tool that USHMM's
+    review covers shows its counts when ``root`` holds the derived file (``apkb evidence ushmm --write-counts``)."""
     backtest = urls.EVALUATION if root is not None and (root / "docs" / urls.EVALUATION).is_file() else None
     related = related_entries(catalog)
     resolver = Resolver(catalog, [module.id for module in modules or []])
+    review = load_counts(root).value if root is not None else None
     pages = []
     for tool in catalog.tools.values():
         path = urls.tool_page(tool.id)
         body = rewrite_links(tool.body, path, resolver.page)
         pages.append(
-            render_template("tool.md.j2", path, tool=tool, body=body, catalog=catalog, related_ids=related[tool.id])
+            render_template("tool.md.j2", path, tool=tool, body=body, catalog=catalog, related_ids=related[tool.id],
+                            review=review, review_counts=review.for_entry(tool.id) if review else [])
         )
     for lesson in catalog.lessons.values():
         path = urls.lesson_page(lesson.id)
