@@ -39,6 +39,7 @@ def test_there_is_a_fixture_for_each_failure_mode() -> None:
         "body-onclick", "body-javascript-url", "body-data-url", "body-iframe", "front-matter-script",
         "front-matter-onerror", "front-matter-onclick", "front-matter-javascript-url", "front-matter-data-url",
         "front-matter-iframe", "terminal-escape-in-body", "terminal-escape-in-value", "bidi-override",
+        "effect-beyond-certainty",
     }
     assert required <= names, sorted(required - names)
     assert (INVALID / "duplicate-id").is_dir() and len(list(CIRCLE.glob("*.md"))) == 2

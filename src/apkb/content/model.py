@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr, StringConstraints, model_validator
 
 from apkb.content.front_matter import nearest_line
 from apkb.content.profile import Profile
+from apkb.content.vocabulary import vocabularies
 from apkb.content.terms import (
     Actor,
     Category,
@@ -116,6 +117,16 @@ class Evidence(Strict):
     success_factors: SuccessFactors
     risks: list[Risk] = Field(min_length=1)
     studies: list[Study] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _certainty_can_bear_the_effect(self) -> Evidence:
+        allowed = vocabularies().effects.term(self.effect).certainty
+        if self.certainty not in allowed:
+            raise ValueError(
+                f"effect {self.effect!r} needs certainty {' or '.join(allowed)}, found {self.certainty!r}: a rating may "
+                "claim only what its certainty can bear (see the effect scale on the methodology page)"
+            )
+        return self
 
     @property
     def direct_studies(self) -> int:

@@ -7,7 +7,7 @@ from importlib.resources import files
 from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 VOCABULARY_NAMES = (
     "stages",
@@ -59,6 +59,8 @@ class Term(_Data):
     id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     label: str
     description: str
+    certainty: tuple[str, ...] = ()
+    """For an effect rating only: the certainty ratings that allow it (see effects.yml)."""
 
 
 class Vocabulary(_Data):
@@ -165,6 +167,15 @@ class Vocabularies(_Data):
     start: Vocabulary
     risk_factors: RiskFactorFramework
     body_sections: BodySections
+
+    @model_validator(mode="after")
+    def _every_effect_says_which_certainty_allows_it(self) -> Vocabularies:
+        for term in self.effects.terms:
+            unknown = [c for c in term.certainty if c not in self.certainty.ids]
+            if not term.certainty or unknown:
+                raise ValueError(f"effects.yml: {term.id} must list the certainty ratings that allow it "
+                                 f"(from {', '.join(self.certainty.ids)}); found {list(term.certainty)}")
+        return self
 
     def all(self) -> tuple[Vocabulary, ...]:
         return tuple(getattr(self, name) for name in VOCABULARY_NAMES)
