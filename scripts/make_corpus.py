@@ -39,7 +39,6 @@ LEVERAGE = list(V.leverage.ids)
 TIMES = list(V.time_to_effect.ids)
 COSTS = list(V.cost.ids)
 EFFECTS = list(V.effects.ids)
-CERTAINTY = list(V.certainty.ids)
 DESIGNS = list(V.study_designs.ids)
 MEASURES = list(V.measures.ids)
 DIRECTIONS = list(V.directions.ids)
@@ -309,8 +308,8 @@ class Corpus:
             start=rng.choice(STARTS),
             cost=rng.choice(COSTS),
             evidence={
-                "effect": rng.choice(EFFECTS),
-                "certainty": rng.choice(CERTAINTY),
+                "effect": (effect := rng.choice(EFFECTS)),
+                "certainty": rng.choice(V.effects.term(effect).certainty),  # a certainty that allows the effect
                 "rationale": " ".join(w.sentence(names) for _ in range(3)),
                 "success_factors": {
                     "contextual": [w.sentence(names) for _ in range(rng.randint(1, 4))],
