@@ -184,7 +184,7 @@ class Entry(Strict):
         return nearest_line(self._lines, field)
 
 
-ToolFact = Literal["strategies", "perpetrator_types", "needs", "routes_around", "channels", "start"]
+ToolFact = Literal["risk_factors", "strategies", "perpetrator_types", "needs", "routes_around", "channels", "start"]
 """The facts about a tool that the recommender weighs beside the risk factors, and that ``notes`` may explain."""
 
 
