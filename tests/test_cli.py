@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from conftest import FIXTURE_SITE, run_cli
 
 ROOT = ("--root", str(FIXTURE_SITE))
@@ -52,3 +55,21 @@ def test_show_an_unknown_id_suggests_close_ones() -> None:
     result = run_cli(*ROOT, "show", "example-envy")
     assert result.exit_code == 1
     assert "Did you mean: example-envoy" in result.stderr
+
+
+def test_validate_warns_about_links_to_unofficial_copies_without_failing(tmp_path: Path) -> None:
+    """Copy sites (docslib and the like) are blocked on many government networks: validation names each such link
+    with its file, line and field, as a warning, and still passes."""
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_SITE, kb)
+    entry = kb / "toolkit/financial/example-sanctions.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("      verified: false", "      url: https://docslib.org/doc/123/a-copy\n      verified: false", 1),
+                     encoding="utf-8")
+    result = run_cli("--root", str(kb), "validate")
+    assert result.exit_code == 0, result.output
+    line = next(n for n, l in enumerate(entry.read_text(encoding="utf-8").splitlines(), start=1) if "docslib.org" in l)
+    assert f"example-sanctions.md:{line}: evidence.studies[0].url: links to docslib.org" in result.stderr
+    assert result.stderr.startswith("warning: ")
+    clean = run_cli("--root", str(FIXTURE_SITE), "validate")
+    assert clean.exit_code == 0 and "warning:" not in clean.stderr

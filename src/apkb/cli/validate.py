@@ -25,6 +25,11 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
     report = validate(context.obj, paths)
     for problem in report.problems:
         click.echo(github_annotation(problem) if output_format == "github" else str(problem))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if report.warnings:
+        click.echo(f"{len(report.warnings)} warning(s): links to unofficial copies (they do not fail validation).",
+                   err=True)
     tools, lessons = len(report.catalog.tools), len(report.catalog.lessons)
     if report.problems:
         files = len({problem.path for problem in report.problems})

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from apkb.content.catalog import Catalog
 from apkb.content.crosslinks import Resolver, check_links
@@ -37,6 +38,8 @@ class Report:
     files: int = 0
     modules: list[TrainingModule] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """What a maintainer should fix but that does not fail validation (links to unofficial copies)."""
 
     @property
     def ok(self) -> bool:
@@ -70,7 +73,8 @@ def validate(root: Path, extra_paths: Iterable[Path] = (), docs_dir: Path | None
     mapped = {tool.ushmm: tool.entry for tool in ushmm.value.tools} if ushmm.value else {}
     problems += review_counts.problems + counts_problems(review_counts, mapped)
     problems.sort(key=Problem.sort_key)
-    return Report(catalog, problems, loaded.files, modules.modules, scenarios)
+    warnings = sorted((w for entry in catalog.entries() for w in copy_link_warnings(entry)), key=Problem.sort_key)
+    return Report(catalog, problems, loaded.files, modules.modules, scenarios, warnings)
 
 
 def _strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -83,6 +87,31 @@ def _strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, (*path, index))
+
+
+COPY_HOSTS = (
+    "docslib.org", "studylib.net", "studylib.es", "pdfslide.us", "pdfslide.net", "fdocuments.us", "fdocuments.net",
+    "fdocuments.in", "fdocuments.mx", "fdokumen.com", "documents.pub", "dokumen.pub", "dokumen.tips", "readkong.com",
+    "doczz.net", "vdocuments.net", "vdocuments.site", "vdocuments.us", "vdocuments.mx", "yumpu.com", "scribd.com",
+    "issuu.com", "lawsdocbox.com", "kipdf.com", "x-mol.com",
+)
+"""Sites that host unofficial copies of documents, and that many government networks block."""
+
+
+def copy_link_warnings(entry: Entry) -> list[Problem]:
+    """A warning for each source link to an unofficial copy: give the DOI or the publisher's page where one exists."""
+    shown = display_path(entry.path) if entry.path else entry.id
+    warnings = []
+    for path, text in _strings(entry.model_dump(mode="json", exclude_defaults=True)):
+        if path[-1:] != ("url",):
+            continue
+        host = (urlsplit(text).hostname or "").removeprefix("www.")
+        copy = next((h for h in COPY_HOSTS if host == h or host.endswith("." + h)), None)
+        if copy:
+            warnings.append(Problem(shown, f"links to {copy}, an unofficial copy that many government networks block; "
+                                    "give the DOI or the publisher's page where one exists", entry.line_of(*path),
+                                    field_name(path)))
+    return warnings
 
 
 def markup_problems(entry: Entry) -> list[Problem]:
