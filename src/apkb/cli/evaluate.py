@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from apkb.cli.shared import load_catalog, plain_console
+from apkb.cli.shared import load_catalog, plain_console, refuse_foreign_file
 from apkb.content.problems import display_path
 
 GENERATED_MARK = "Written by `apkb evaluate --write"
@@ -44,9 +44,7 @@ def evaluate_command(context: click.Context, output_format: str, write_to: Path 
         sys.exit(1)
     evaluation = evaluate(catalog)
     if write_to is not None:
-        if write_to.exists() and not force and GENERATED_MARK not in write_to.read_text(encoding="utf-8", errors="replace"):
-            click.echo(f"error: {display_path(write_to)} was not written by apkb evaluate; use --force to replace it", err=True)
-            sys.exit(1)
+        refuse_foreign_file(write_to, GENERATED_MARK, "apkb evaluate", force)
         write_to.write_text(evaluation_markdown(evaluation, catalog), encoding="utf-8")
         click.echo(f"Wrote {display_path(write_to)}.", err=True)
         return

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
 from rich.table import Table
 
-from apkb.cli.shared import load_catalog, plain_console
+from apkb.cli.shared import load_catalog, plain_console, refuse_foreign_file
 from apkb.content.problems import ContentError, display_path
+
+if TYPE_CHECKING:
+    from apkb.content.catalog import Catalog
+    from apkb.maintain.ushmm_review import Comparison
 
 COUNTS_MARK = "Written by `apkb evidence ushmm"
 """Every counts file the command writes says so; it overwrites only such a file, unless told to with --force."""
@@ -57,10 +61,7 @@ def ushmm_command(context: click.Context, path: Path, output_format: str, gaps: 
         sys.exit(1)
     comparisons = compare(review, loaded.value, catalog)
     if write_to is not None:
-        if write_to.exists() and not force and COUNTS_MARK not in write_to.read_text(encoding="utf-8", errors="replace"):
-            click.echo(f"error: {display_path(write_to)} was not written by apkb evidence ushmm; use --force to replace it",
-                       err=True)
-            sys.exit(1)
+        refuse_foreign_file(write_to, COUNTS_MARK, "apkb evidence ushmm", force)
         data = counts(comparisons, review).model_dump(mode="json")
         header = (f"# {COUNTS_MARK} {path.name} --write-counts`: counts only, from {data['attribution']}.\n"
                   "# The site shows them on each mapped tool's page. Do not edit by hand; write it again instead.\n")
@@ -76,7 +77,7 @@ def ushmm_command(context: click.Context, path: Path, output_format: str, gaps: 
         _print_gaps(comparisons)
 
 
-def _as_data(comparison: Any, catalog: Any) -> dict[str, Any]:
+def _as_data(comparison: Comparison, catalog: Catalog) -> dict[str, Any]:
     tool = catalog.tools[comparison.entry]
     reviewed = comparison.reviewed
     return {
@@ -100,7 +101,7 @@ def _as_data(comparison: Any, catalog: Any) -> dict[str, Any]:
     }
 
 
-def _print_table(comparisons: list[Any], catalog: Any, path: Path) -> None:
+def _print_table(comparisons: list[Comparison], catalog: Catalog, path: Path) -> None:
     console = plain_console()
     if not console.is_terminal:
         console.width = max(console.width, 170)  # a table too wide for 80 columns stays readable in a file or a pipe
@@ -124,7 +125,7 @@ def _print_table(comparisons: list[Any], catalog: Any, path: Path) -> None:
                   "are distinct. Source: USHMM Tools for Atrocity Prevention, v3, 2025.", markup=False)
 
 
-def _print_gaps(comparisons: list[Any]) -> None:
+def _print_gaps(comparisons: list[Comparison]) -> None:
     console = plain_console()
     for c in comparisons:
         console.print(f"\n{c.reviewed.name} ({c.entry}): {len(c.gaps)} of the review's "

@@ -60,3 +60,11 @@ def unknown_id(entry_id: str, catalog: Catalog, what: str = "tool or lesson") ->
     hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'apkb list' to see the ids."
     click.echo(f"error: no {what} has the id {entry_id!r}.{hint}", err=True)
     sys.exit(1)
+
+
+def refuse_foreign_file(path: Path, mark: str, command: str, force: bool) -> None:
+    """Exit 1 unless ``path`` is absent, says it was written by this command (holds ``mark``), or ``force`` is given:
+    a command that writes a file never replaces one a user wrote."""
+    if path.exists() and not force and mark not in path.read_text(encoding="utf-8", errors="replace"):
+        click.echo(f"error: {display_path(path)} was not written by {command}; use --force to replace it", err=True)
+        sys.exit(1)
