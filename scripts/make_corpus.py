@@ -327,8 +327,8 @@ class Corpus:
             meta["combines_with"] = combines
         if rng.random() < 0.5:
             meta["sources"] = [self._citation(names) for _ in range(rng.randint(1, 2))]
-        meta["last_reviewed"] = self._reviewed()
-        meta["reviewers"] = [f"synthetic-reviewer-{rng.randint(1, 9)}"]
+        meta["drafted"] = self._reviewed()
+        meta["checks"] = [{"date": meta["drafted"], "by": f"synthetic-checker-{rng.randint(1, 9)}", "what": "Synthetic."}]
         return meta["category"], meta, self._body(own, TOOL_SECTIONS, names)
 
     def _risk(self, names: Sequence[str]) -> dict[str, Any]:
@@ -378,8 +378,7 @@ class Corpus:
                     "constraints": {"channels": {c: rng.choice(CHANNEL_LEVELS) for c in subset(rng, CHANNELS, 1, 3)}},
                 },
             },
-            "last_reviewed": self._reviewed(),
-            "reviewers": [f"synthetic-reviewer-{rng.randint(1, 9)}"],
+            "drafted": self._reviewed(),
         }
         return meta, self._body(own, LESSON_SECTIONS, names)
 

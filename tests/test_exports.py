@@ -118,7 +118,7 @@ def test_each_item_is_its_front_matter_plus_kind_url_body_and_derived(
             assert (real_site / item["url"]).is_file(), item["url"]
     mediation = next(item for item in data["tools"] if item["id"] == "mediation")
     assert mediation["url"] == "toolkit/mediation.html"
-    assert mediation["last_reviewed"] == catalog.tools["mediation"].last_reviewed.isoformat()
+    assert mediation["drafted"] == catalog.tools["mediation"].drafted.isoformat()
     assert next(item for item in data["lessons"] if item["id"] == "kenya-2008")["url"] == "lessons/kenya-2008.html"
 
 

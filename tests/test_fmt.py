@@ -212,12 +212,12 @@ def test_plain_ok_and_wrap() -> None:
 
 def test_keys_follow_the_model_with_the_checks_last() -> None:
     metadata = {
-        "reviewers": ["x"], "last_reviewed": "2026-01-01", "evidence": {"studies": [{"verified": True, "year": 1,
+        "checks": [], "drafted": "2026-01-01", "evidence": {"studies": [{"verified": True, "year": 1,
         "authors": "A"}], "effect": "beneficial"}, "category": "financial", "title": "T", "id": "t", "unknown": 1,
     }
     lines = render_front_matter(metadata, Tool)
     keys = [line.split(":")[0] for line in lines if not line.startswith(" ")]
-    assert keys == ["id", "title", "category", "evidence", "unknown", "last_reviewed", "reviewers"]
+    assert keys == ["id", "title", "category", "evidence", "unknown", "drafted", "checks"]
     assert lines[lines.index("evidence:") + 1] == "  effect: beneficial"
     study = [line.strip() for line in lines if line.startswith("    ")]
     assert study == ["- authors: A", "year: 1", "verified: true"]

@@ -22,7 +22,7 @@ def test_months_are_counted_as_people_count_them() -> None:
 
 def test_entries_not_reviewed_for_eighteen_months_are_due_oldest_first() -> None:
     catalog = validate(FIXTURE_SITE).catalog
-    reviewed = sorted({entry.last_reviewed for entry in catalog.entries()})
+    reviewed = sorted({entry.last_checked for entry in catalog.entries()})
     on = reviewed[0].replace(year=reviewed[0].year + 1) + datetime.timedelta(days=190)
     due = freshness.review_due(catalog, on)
     assert due, "the oldest entry is over 18 months old on that date"
@@ -63,5 +63,24 @@ def test_outside_git_the_review_date_stands_in(tmp_path: Path) -> None:
     copy = tmp_path / "kb"
     shutil.copytree(FIXTURE_SITE, copy)
     changes = freshness.recently_updated(validate(copy).catalog, copy)
-    assert all(change.source == "reviewed" for change in changes)
+    assert all(change.source == "checked" for change in changes)
     assert [c.date for c in changes] == sorted((c.date for c in changes), reverse=True)
+
+
+def test_every_entry_waits_for_an_expert_until_one_has_reviewed_it() -> None:
+    catalog = validate(FIXTURE_SITE).catalog
+    waiting = freshness.awaiting_expert_review(catalog)
+    assert {e.id for e in waiting} == {e.id for e in catalog.entries() if e.expert_review is None}
+    assert [e.drafted for e in waiting] == sorted(e.drafted for e in waiting), "the longest-waiting first"
+
+
+def test_a_check_dated_before_the_draft_or_out_of_order_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "kb"
+    shutil.copytree(FIXTURE_SITE, copy)
+    envoy = copy / "toolkit" / "diplomatic" / "example-envoy.md"
+    text = envoy.read_text(encoding="utf-8")
+    drafted = next(line for line in text.splitlines() if line.startswith("drafted: "))
+    early = "checks:\n  - date: 1999-01-01\n    by: someone\n    what: Sources looked up.\n"
+    envoy.write_text(text.replace("checks: []\n", early), encoding="utf-8")
+    result = validate(copy)
+    assert any("dated before the entry was drafted" in p.message for p in result.problems), drafted

@@ -3,6 +3,7 @@ required fields, validate, format and build; and a broken cross-link is caught w
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,7 @@ FILLED = {
     "cost": "medium",
     "start": "at-once",
     "notes": {"start": "Phones are wiped and servers shut down, so the evidence must be copied at once."},
-    "reviewers": ["a-new-maintainer"],
+    "checks": [{"date": datetime.date.today(), "by": "a-new-maintainer", "what": "Sources looked up in their publishers' records."}],
 }
 EVIDENCE = {
     "effect": "unknown",
@@ -69,7 +70,7 @@ def test_a_new_maintainer_scaffolds_fills_validates_formats_and_builds(repo: Pat
 
     unfilled = run_cli(*root, "validate")
     assert unfilled.exit_code == 1
-    for field in ("summary", "stages", "leverage_needed", "start", "evidence.effect", "reviewers"):
+    for field in ("summary", "stages", "leverage_needed", "start", "evidence.effect"):
         assert "digital-forensics-support.md:" in unfilled.stdout and f": {field}: " in unfilled.stdout, field
 
     fill(entry)

@@ -136,7 +136,7 @@ BUGS_IN_FRONT_MATTER = [
     pytest.param(b"---\n? [a]\n: 1\n---\n", "found a list as a key", id="unhashable key: ConstructorError"),
     pytest.param(b"---\na: !!python/object:os.system x\n---\n", "YAML error: could not determine a constructor",
                  id="unsafe tag: ConstructorError"),
-    pytest.param(b"---\nlast_reviewed: 2020-13-45\n---\n", "'2020-13-45' is not a valid timestamp (month must",
+    pytest.param(b"---\ndrafted: 2020-13-45\n---\n", "'2020-13-45' is not a valid timestamp (month must",
                  id="impossible date: ValueError"),
     pytest.param(b"---\na: !!int x\n---\n", "'x' is not a valid int", id="!!int x: ValueError"),
     pytest.param(b"---\na: !!float x\n---\n", "'x' is not a valid float", id="!!float x: ValueError"),
@@ -260,7 +260,7 @@ def assert_loaded_or_problems(path: Path, root: Path, data: bytes) -> None:
     else:
         assert problems == []
         assert entry.path == path and entry.kind in {"tool", "lesson"}
-        assert entry.id and entry.title and entry.last_reviewed
+        assert entry.id and entry.title and entry.drafted
         assert all(1 <= line <= line_bound(data) for line in entry._lines.values())
 
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from apkb.content.catalog import Catalog
 from apkb.content.model import Tool
 from apkb.content.validate import validate
-from apkb.site.render import inline, render_pages
+from apkb.site.render import freshness_pages, inline, render_pages
 from conftest import FIXTURE_SITE, REPO
 
 
@@ -70,3 +70,20 @@ def test_the_methodology_page_lists_every_risk_factor_by_name() -> None:
     heading = "### RF09: Intergroup tensions or patterns of discrimination against protected groups { #rf09 }"
     assert heading in methodology
     assert "`very-low`: **Very low**" in methodology
+
+
+def test_each_entry_says_what_was_checked_and_that_expert_review_is_pending() -> None:
+    """A reader can tell a checked draft from an expert-reviewed entry, on the page and on the Review due page."""
+    catalog = validate(REPO).catalog
+    pages = {page.path: page.content for page in [*render_pages(catalog), *freshness_pages(catalog, REPO)]}
+    mediation = catalog.tools["mediation"]
+    page = pages["toolkit/mediation.md"]
+    assert f"Drafted {mediation.drafted.isoformat()}." in page
+    if mediation.checks:
+        assert f"Last checked {mediation.checks[-1].date.isoformat()} by {mediation.checks[-1].by}" in page
+    if mediation.expert_review is None:
+        assert "Review by a subject expert: pending." in page
+    due = pages["review-due.md"]
+    waiting = [e for e in catalog.entries() if e.expert_review is None]
+    assert f"{len(waiting)} of {len(list(catalog.entries()))} entries have not yet been reviewed" in due
+    assert all(f"/{e.id}.md)" in due for e in waiting), "every entry waiting for an expert is listed, with its link"

@@ -24,12 +24,12 @@ TOOL_FIELDS = {
     "evidence.success_factors.design", "evidence.risks[0].risk", "evidence.risks[0].mitigation",
     "evidence.studies[0].authors", "evidence.studies[0].year", "evidence.studies[0].title",
     "evidence.studies[0].venue", "evidence.studies[0].design", "evidence.studies[0].measures",
-    "evidence.studies[0].finding", "evidence.studies[0].direction", "evidence.studies[0].verified", "reviewers",
+    "evidence.studies[0].finding", "evidence.studies[0].direction", "evidence.studies[0].verified",
 }
 LESSON_FIELDS = {
     "summary", "country", "iso3", "period.start", "stage", "tools_used[0].tool", "tools_used[0].outcome",
     "tools_used[0].note", "outcome", "lessons", "sources[0].authors", "sources[0].year", "sources[0].title",
-    "sources[0].venue", "sources[0].verified", "reviewers",
+    "sources[0].venue", "sources[0].verified",
 }
 
 
@@ -56,7 +56,7 @@ def _required_leaves(model: type[BaseModel], prefix: str = "") -> set[str]:
         needs_items = info.is_required() or any(getattr(m, "min_length", 0) for m in info.metadata)
         if nested is not None and is_list and needs_items:
             names |= _required_leaves(nested, f"{path}[0].")
-        elif nested is not None and not is_list:
+        elif nested is not None and not is_list and info.is_required():
             names |= _required_leaves(nested, f"{path}.")
         elif info.is_required() and (not is_list or any(getattr(m, "min_length", 0) for m in info.metadata)):
             names.add(path)
@@ -81,14 +81,14 @@ def test_a_new_tool_has_every_field_and_fails_validation_naming_each(knowledge_b
 
     metadata = read_front_matter(path).metadata
     assert metadata["id"] == "remittance-monitoring" and metadata["title"] == "Remittance monitoring"
-    assert metadata["category"] == "financial" and metadata["last_reviewed"] == datetime.date.today()
+    assert metadata["category"] == "financial" and metadata["drafted"] == datetime.date.today()
     assert list(metadata) == list(placeholder(Tool))  # every field of the model, none more
     assert set(metadata["evidence"]["studies"][0]) == set(Study.model_fields)
 
     report = validate(knowledge_base)
     named = {problem.field for problem in report.problems if problem.path.endswith(path.name)}
     assert TOOL_FIELDS <= named, TOOL_FIELDS - named
-    assert _required_leaves(Tool) - {"id", "title", "category", "last_reviewed"} <= named
+    assert _required_leaves(Tool) - {"id", "title", "category", "drafted"} <= named
     assert not {p for p in report.problems if not p.path.endswith(path.name)}, "other entries stay valid"
 
     body = split_entry(path.read_bytes(), str(path)).body.decode()
@@ -119,7 +119,7 @@ def test_a_new_lesson_names_each_missing_field(knowledge_base: Path) -> None:
     assert list(metadata) == list(placeholder(Lesson))
     named = {p.field for p in validate(knowledge_base).problems if p.path.endswith(path.name)}
     assert LESSON_FIELDS <= named, LESSON_FIELDS - named
-    assert _required_leaves(Lesson) - {"id", "title", "last_reviewed"} <= named
+    assert _required_leaves(Lesson) - {"id", "title", "drafted"} <= named
     assert "cote-divoire-2011" in result.stderr, "a lesson on the same country is similar"
 
 

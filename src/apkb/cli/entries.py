@@ -90,8 +90,11 @@ def _show(entry: Entry, catalog: Catalog, console: Console) -> None:
     else:
         _show_lesson(entry, console)
     console.print()
-    console.print(f"Last reviewed {entry.last_reviewed} by {', '.join(entry.reviewers)}"
-                  + (f"; file {display_path(entry.path)}" if entry.path else ""))
+    checked = f"; last checked {entry.checks[-1].date} by {entry.checks[-1].by}" if entry.checks else ""
+    expert = (f"reviewed by {entry.expert_review.by} on {entry.expert_review.date}" if entry.expert_review
+              else "review by a subject expert pending")
+    console.print(f"Drafted {entry.drafted}{checked}; {expert}" + (f"; file {display_path(entry.path)}" if entry.path else ""),
+                  markup=False)
 
 
 def _field(console: Console, name: str, value: str) -> None:

@@ -21,7 +21,7 @@ from apkb.maintain.fmt import WIDTH, format_files
 def fmt_command(context: click.Context, paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
     """Rewrite each entry's front matter in one canonical form; the body is never touched.
 
-    Keys follow the model's order (with verified, last_reviewed and reviewers last), lists of short terms go
+    Keys follow the model's order (with verified, drafted, checks and expert_review last), lists of short terms go
     in flow style ([a, b]), strings are quoted only where YAML needs it, and long strings are folded (>-) at
     {width} columns, keeping the author's line breaks where they fit. A file is only replaced once its new
     front matter has been read back to the same values. Files whose front matter has comments are left alone.

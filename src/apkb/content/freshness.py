@@ -32,13 +32,19 @@ def months_between(earlier: datetime.date, later: datetime.date) -> int:
 class Due:
     entry: Entry
     months: int
-    """Months since the entry was last reviewed."""
+    """Months since the entry was last checked (or drafted, if it never was)."""
 
 
 def review_due(catalog: Catalog, on: datetime.date, every: int = REVIEW_EVERY_MONTHS) -> list[Due]:
-    """Entries not reviewed for ``every`` months or more, the longest-neglected first."""
-    due = [Due(e, months_between(e.last_reviewed, on)) for e in catalog.entries()]
+    """Entries not checked for ``every`` months or more, the longest-neglected first."""
+    due = [Due(e, months_between(e.last_checked, on)) for e in catalog.entries()]
     return sorted((d for d in due if d.months >= every), key=lambda d: (-d.months, d.entry.id))
+
+
+def awaiting_expert_review(catalog: Catalog) -> list[Entry]:
+    """Entries no subject expert has reviewed yet, the longest-waiting (earliest drafted) first."""
+    waiting = [e for e in catalog.entries() if e.expert_review is None]
+    return sorted(waiting, key=lambda e: (e.drafted, e.kind, e.id))
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class Change:
     entry: Entry
     date: datetime.date
     source: str
-    """'git' when the date is the file's last commit, 'reviewed' when it is the entry's last_reviewed."""
+    """'git' when the date is the file's last commit, 'checked' when it is the entry's last check."""
 
 
 def last_commits(root: Path) -> dict[Path, datetime.date]:
@@ -73,13 +79,13 @@ def last_commits(root: Path) -> dict[Path, datetime.date]:
 
 
 def recently_updated(catalog: Catalog, root: Path, limit: int = 20) -> list[Change]:
-    """The entries changed most recently: by last commit where git knows the file, else by last review."""
+    """The entries changed most recently: by last commit where git knows the file, else by last check."""
     commits = last_commits(root)
     changes = []
     for entry in catalog.entries():
         committed = commits.get(entry.path.resolve()) if entry.path else None
-        if committed is not None and committed >= entry.last_reviewed:
+        if committed is not None and committed >= entry.last_checked:
             changes.append(Change(entry, committed, "git"))
         else:
-            changes.append(Change(entry, entry.last_reviewed, "reviewed"))
+            changes.append(Change(entry, entry.last_checked, "checked"))
     return sorted(changes, key=lambda c: (c.date, c.entry.id), reverse=True)[:limit]

@@ -139,6 +139,22 @@ class Evidence(Strict):
         return sum(1 for study in self.studies if study.measures == "related")
 
 
+class Check(Strict):
+    """A check made of an entry since it was drafted: when, by whom, and what was checked against what."""
+
+    date: datetime.date
+    by: Text = Field(description="Who checked: a person, or the process that did (such as 'apkb-seed').")
+    what: Text = Field(description="What was checked, and against what; say what was not.")
+
+
+class ExpertReview(Strict):
+    """A review of the whole entry by a subject expert: the review every entry waits for until it has one."""
+
+    date: datetime.date
+    by: Text = Field(description="The expert's name and affiliation.")
+    note: Text | None = Field(default=None, description="What the expert reviewed, or changed.")
+
+
 class Entry(Strict):
     """Fields shared by tools and lessons, and where the entry came from."""
 
@@ -150,13 +166,35 @@ class Entry(Strict):
     aliases: UniqueList(Slug) = Field(
         default_factory=list, description="Former ids; each becomes a redirect to this entry."
     )
-    last_reviewed: datetime.date
-    reviewers: UniqueList(Text, min_length=1)
+    drafted: datetime.date = Field(description="When the entry was first written.")
+    checks: list[Check] = Field(default_factory=list, description="Checks made since it was drafted, oldest first.")
+    expert_review: ExpertReview | None = Field(
+        default=None, description="The review by a subject expert; empty while it is pending."
+    )
 
     _path: Path | None = PrivateAttr(default=None)
     _body: str = PrivateAttr(default="")
     _body_line: int = PrivateAttr(default=1)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _checks_in_order(self) -> Entry:
+        dates = [check.date for check in self.checks]
+        if any(date < self.drafted for date in dates) or (
+            self.expert_review is not None and self.expert_review.date < self.drafted
+        ):
+            raise ValueError(f"a check or review is dated before the entry was drafted ({self.drafted})")
+        if dates != sorted(dates):
+            raise ValueError("checks must be listed oldest first")
+        return self
+
+    @property
+    def last_checked(self) -> datetime.date:
+        """The latest date anyone checked the entry (a check or the expert review), else when it was drafted."""
+        dates = [self.drafted, *(check.date for check in self.checks)]
+        if self.expert_review is not None:
+            dates.append(self.expert_review.date)
+        return max(dates)
 
     @property
     def path(self) -> Path | None:

@@ -3,7 +3,7 @@
 The canonical form, chosen to change the existing entries as little as possible:
 
 - keys in the model's field order, nested models too (evidence, studies, risks, sources ...), except that
-  the fields recording a check (``verified``, ``last_reviewed``, ``reviewers``) come last, where every entry
+  the fields recording a check (``verified``, ``drafted``, ``checks``, ``expert_review``) come last, where every entry
   had them; keys the model does not know keep their order before those (``apkb validate`` names them);
 - two spaces of indentation; a block list sits two spaces in from its key;
 - a list of short scalars (no item over 40 characters, none needing quotes) in flow style, ``[a, b]``, on
@@ -46,7 +46,7 @@ FLOW_ITEM_MAX = 40
 """Lists whose items are all at most this long (terms, ids, names) go in flow style; prose items do not."""
 FLOW_MAPPING_MAX = 4
 """A mapping of at most this many numbers, dates or booleans (a lesson's period) goes in flow style."""
-TRAILING_FIELDS = ("verified", "last_reviewed", "reviewers")
+TRAILING_FIELDS = ("verified", "drafted", "checks", "expert_review")
 """Fields that record a check: they come after the content they vouch for."""
 
 _BOUNDARY = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE)

@@ -280,7 +280,9 @@ def new_entry(
             raise ScaffoldError(f"cannot make an id from the title {title!r}; give one with --id")
     path = entry_path(root, kind, entry_id, category)
     check_id(entry_id, root, path)
-    filled: dict[str, Any] = {"id": entry_id, "title": title, "last_reviewed": today or datetime.date.today()}
+    filled: dict[str, Any] = {
+        "id": entry_id, "title": title, "drafted": today or datetime.date.today(), "checks": [], "expert_review": None,
+    }
     if kind == "tool":
         filled["category"] = category
     else:

@@ -204,7 +204,7 @@ def freshness_pages(catalog: Catalog, root: Path | None) -> list[Page]:
     return [
         render_template(
             "review_due.md.j2", urls.REVIEW_DUE, due=freshness.review_due(catalog, on),
-            every=freshness.REVIEW_EVERY_MONTHS, on=on,
+            waiting=freshness.awaiting_expert_review(catalog), total=len(list(catalog.entries())), every=freshness.REVIEW_EVERY_MONTHS, on=on,
         ),
         render_template(
             "recently_updated.md.j2", urls.RECENTLY_UPDATED,
