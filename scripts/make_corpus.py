@@ -294,7 +294,7 @@ class Corpus:
             category=self.categories[(number - 1) % len(self.categories)],
             stages=stages,
             strategies=subset(rng, STRATEGIES, 1, 3),
-            risk_factors=subset(rng, RISK_FACTORS, 1, 6),
+            risk_factors={f: f"Synthetic reason for {f}." for f in subset(rng, RISK_FACTORS, 1, 6)},
             actors=subset(rng, ACTORS, 1, 6),
         )
         if rng.random() < 0.15:

@@ -29,7 +29,7 @@ FILLED = {
     "summary": "Forensic analysis of phones and servers that helps investigators preserve digital evidence of atrocities.",
     "stages": ["response"],
     "strategies": ["dissuade"],
-    "risk_factors": ["RF11"],
+    "risk_factors": {"RF11": "Preserved phone data can expose the planning of attacks on a group."},
     "actors": ["justice-ministry"],
     "leverage_needed": "low",
     "time_to_effect": "months",

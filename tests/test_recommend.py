@@ -48,7 +48,7 @@ def test_raising_a_factor_a_tool_addresses_never_lowers_its_risk_fit(catalog: Ca
     base = {"RF01": 1, "RF08": 2, "RF11": 1}
     before = recommend(catalog, profile(risk_factors=base))
     for tool in catalog.tools.values():
-        factor = tool.risk_factors[0]
+        factor = next(iter(tool.risk_factors))
         raised = recommend(catalog, profile(risk_factors={**base, factor: 3}))
         assert raised.find(tool.id).parts["risk_fit"] >= before.find(tool.id).parts["risk_fit"], tool.id
 

@@ -223,7 +223,9 @@ class Entry(Strict):
 
 
 ToolFact = Literal["risk_factors", "strategies", "perpetrator_types", "needs", "routes_around", "channels", "start"]
-"""The facts about a tool that the recommender weighs beside the risk factors, and that ``notes`` may explain."""
+"""The facts about a tool that the recommender weighs, and that ``notes`` may explain. Each risk factor a tool is
+tagged with carries its own reason in ``risk_factors``; ``notes.risk_factors`` says why a factor one might expect is
+not tagged."""
 
 
 class Tool(Entry):
@@ -233,7 +235,11 @@ class Tool(Entry):
     category: Category
     stages: UniqueList(Stage, min_length=1)
     strategies: UniqueList(Strategy, min_length=1)
-    risk_factors: UniqueList(RiskFactorId, min_length=1)
+    risk_factors: dict[RiskFactorId, ShortText] = Field(
+        min_length=1,
+        description="The risk factors the tool addresses, each with a one-line reason: the Framework indicator it "
+        "answers, and how.",
+    )
     actors: UniqueList(Actor, min_length=1)
     situations: UniqueList(Situation) = Field(
         default_factory=list, description="Situations the tool is made for, such as an election; empty means any."

@@ -29,10 +29,16 @@ def validation_problems(
     shown: str, error: ValidationError, model: type[BaseModel], line_of: Callable[[FieldPath], int]
 ) -> list[Problem]:
     """One problem per pydantic error, each naming the line (via ``line_of``), the field, found and expected."""
-    return [
-        Problem(shown, _message(model, detail), line_of(tuple(detail["loc"])), field_name(tuple(detail["loc"])))
-        for detail in error.errors()
-    ]
+    problems = []
+    for detail in error.errors():
+        location = _location(detail)
+        problems.append(Problem(shown, _message(model, detail), line_of(location), field_name(location)))
+    return problems
+
+
+def _location(detail: ErrorDetails) -> FieldPath:
+    """The field's path; a bad mapping key (pydantic adds ``[key]``) is named by the key itself."""
+    return tuple(part for part in detail["loc"] if part != "[key]")
 
 
 def _found(value: Any) -> str:
