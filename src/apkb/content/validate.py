@@ -93,7 +93,8 @@ COPY_HOSTS = (
     "docslib.org", "studylib.net", "studylib.es", "pdfslide.us", "pdfslide.net", "fdocuments.us", "fdocuments.net",
     "fdocuments.in", "fdocuments.mx", "fdokumen.com", "documents.pub", "dokumen.pub", "dokumen.tips", "readkong.com",
     "doczz.net", "vdocuments.net", "vdocuments.site", "vdocuments.us", "vdocuments.mx", "yumpu.com", "scribd.com",
-    "issuu.com", "lawsdocbox.com", "kipdf.com", "x-mol.com",
+    "issuu.com", "lawsdocbox.com", "kipdf.com", "x-mol.com", "vdoc.pub", "vdocument.in", "ebin.pub", "paperzz.com",
+    "docplayer.net", "cupdf.com", "pdfcoffee.com", "studfiles.net", "slideshare.net", "concepedia.online",
 )
 """Sites that host unofficial copies of documents, and that many government networks block."""
 
