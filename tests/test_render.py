@@ -87,3 +87,15 @@ def test_each_entry_says_what_was_checked_and_that_expert_review_is_pending() ->
     waiting = [e for e in catalog.entries() if e.expert_review is None]
     assert f"{len(waiting)} of {len(list(catalog.entries()))} entries have not yet been reviewed" in due
     assert all(f"/{e.id}.md)" in due for e in waiting), "every entry waiting for an expert is listed, with its link"
+
+
+def test_the_recommender_form_marks_indicators_not_yet_checked_against_the_framework() -> None:
+    """The form shows the Framework's indicators; a reader must see which are our unchecked reading of them."""
+    from apkb.content import urls
+    from apkb.content.vocabulary import vocabularies
+
+    page = next(p for p in render_pages(validate(REPO).catalog) if p.path == urls.RECOMMEND).content
+    for factor in vocabularies().risk_factors.risk_factors:
+        for indicator in factor.indicators:
+            line = next(li for li in page.splitlines() if li.startswith(f"<li>{indicator.id} "))
+            assert ("unchecked" in line) == (not indicator.verified), indicator.id
