@@ -99,3 +99,20 @@ def test_the_recommender_form_marks_indicators_not_yet_checked_against_the_frame
         for indicator in factor.indicators:
             line = next(li for li in page.splitlines() if li.startswith(f"<li>{indicator.id} "))
             assert ("unchecked" in line) == (not indicator.verified), indicator.id
+
+
+def test_every_fact_at_a_glance_is_its_own_term_even_after_a_note() -> None:
+    """A definition list needs a blank line before each term: without it 'Works on' nests inside 'When to start'."""
+    catalog = validate(REPO).catalog
+    pages = {page.path: page.content for page in render_pages(catalog)}
+    terms = ("Risk factors addressed", "Who can use it", "When to start", "Works on", "Cannot work without",
+             "Leverage runs through")
+    for tool in catalog.tools.values():
+        page = pages[f"toolkit/{tool.id}.md"]
+        for term in terms:
+            assert f"\n\n{term}\n:   " in page, (tool.id, term)
+    from apkb.content.vocabulary import vocabularies
+
+    methodology = pages["methodology.md"]
+    for term in vocabularies().effects.terms:
+        assert f"\n\n`{term.id}`: **{term.label}**\n:   " in methodology, term.id
