@@ -104,11 +104,14 @@ def test_evidence_ushmm_prints_the_comparison_and_json_and_writes_counts_only(tm
     path = write_review(tmp_path / "all_sources_3.csv")
     table = run_cli("--root", str(REPO), "evidence", "ushmm", str(path), "--gaps")
     assert table.exit_code == 0, table.stderr
-    assert "mediation" in table.stdout and "naming-and-shaming" in table.stdout and "Kuperman" in table.stdout
+    assert "mediation" in table.stdout and "naming-and-shaming" in table.stdout and "Sticks and Stones" in table.stdout
     data = json.loads(run_cli("--root", str(REPO), "evidence", "ushmm", str(path), "--format", "json").stdout)
     mediation = next(item for item in data if item["ushmm"] == "Mediation")
     assert mediation["review"]["studies"] == 2 and mediation["entry"] == "mediation"
-    assert any("Kuperman" in gap["citation"] for gap in mediation["not_cited"])
+    assert any("Kuperman" in cited for cited in mediation["cited"]), "the entry cites Kuperman (1996)"
+    assert len(mediation["cited"]) + len(mediation["not_cited"]) == 2, "every study is cited or on the gap list"
+    shaming = next(item for item in data if item["ushmm"] == "Naming and shaming")
+    assert any("Sticks and Stones" in gap["citation"] for gap in shaming["not_cited"]), "a study not cited is a gap"
     counts = tmp_path / "counts.yml"
     assert run_cli("--root", str(REPO), "evidence", "ushmm", str(path), "--write-counts", str(counts)).exit_code == 0
     written = counts.read_text(encoding="utf-8")
