@@ -238,7 +238,7 @@ def test_the_focus_is_visible_on_every_control_of_the_recommender_and_the_catalo
 ) -> None:
     page = offline_page
     keys = open_recommender(page, real_site)
-    keys.tab_to("#apkb-share")  # every control of the form, each checked on the way
+    keys.tab_to("#apkb-open")  # every control of the form and of sharing, each checked on the way
     keys.tab_to("#apkb-results li.apkb-result a")
     assert {"input:radio", "input:checkbox", "select", "summary", "button", "a"} <= keys.seen, keys.seen
 

@@ -622,6 +622,69 @@
   }
 
   /**
+   * What a fragment asked for that fromFragment could not use, in words a reader can act on: a damaged or
+   * partial link must not change the answer silently. Empty when every part of the fragment was used. The
+   * words name keys and values only as plain text; the page shows them with textContent, never as markup.
+   */
+  function fragmentProblems(data, fragment) {
+    var s = data.scales, problems = [], keys = fragmentKeys(data);
+    var text = typeof fragment === "string" ? fragment : "";
+    if (text.charAt(0) === "#") text = text.slice(1);
+    if (!text) return problems;
+    if (text.length > maxFragmentLength(data)) return ["the link is longer than any this page writes, so none of it was read"];
+    var raw = Object.create(null), count = Object.create(null);
+    text.split("&").forEach(function (pair) {
+      if (!pair) return;
+      var at = pair.indexOf("=");
+      var key = at < 0 ? pair : pair.slice(0, at);
+      if (!contains(keys, key)) { problems.push("'" + short(key) + "' is not something this page reads"); return; }
+      count[key] = (count[key] || 0) + 1;
+      if (at < 0) { problems.push("'" + key + "' has no value"); return; }
+      try { raw[key] = decodeURIComponent(pair.slice(at + 1)); } catch (e) { problems.push("the value of '" + key + "' is damaged"); }
+    });
+    Object.keys(count).forEach(function (key) {
+      if (count[key] > 1) { problems.push("'" + key + "' is given " + count[key] + " times, so it was ignored"); delete raw[key]; }
+    });
+    function one(key, allowed, what) {
+      if (raw[key] !== undefined && !contains(allowed, raw[key])) {
+        problems.push(what + " '" + short(raw[key]) + "' is not one this page knows, so it was left unset");
+      }
+    }
+    function list(key, allowed, what) {
+      if (raw[key] === undefined || raw[key] === "") return;
+      var unknown = raw[key].split(",").filter(function (v) { return !contains(allowed, v); });
+      if (unknown.length) problems.push(what + " not known, so ignored: " + unknown.map(short).join(", "));
+    }
+    if (raw.stage !== undefined && !contains(s.stages, raw.stage)) {
+      problems.push("the stage '" + short(raw.stage) + "' is not one this page knows, so " + s.stages[0] + " was used");
+    }
+    if (raw.rf !== undefined && !(raw.rf.length === s.risk_factors.length && /^[0-3]+$/.test(raw.rf))) {
+      problems.push("the risk-factor levels ('" + short(raw.rf) + "') need one digit 0-3 for each of the " +
+        s.risk_factors.length + " factors, so every factor was left at 0");
+    }
+    Object.keys(SETTING_KEYS).forEach(function (part) { one(SETTING_KEYS[part], s.setting[part], part.replace("_", " ")); });
+    s.channels.forEach(function (channel) { one(CHANNEL_KEY + channel, s.channel_levels, "the " + channel + " leverage"); });
+    one("leverage", s.leverage, "the leverage");
+    one("time", s.time_to_effect, "the time horizon");
+    one("budget", s.cost, "the budget");
+    list("sit", s.situations, "situations");
+    list("perp", s.perpetrator_types, "perpetrators");
+    list("obj", s.strategies, "objectives");
+    list("actors", Object.keys(data.labels.actors), "actors");
+    list("exclude", data.tools.map(function (t) { return t.id; }), "tools to leave out");
+    return problems;
+  }
+
+  /**
+   * A value from the link, as the notice may show it: short words, digits and hyphens only. Anything else is not
+   * echoed, so that a crafted link cannot make the page display text of its author's choosing.
+   */
+  function short(text) {
+    text = String(text);
+    return /^[A-Za-z0-9 _.,-]{1,32}$/.test(text) ? text : "(a value not shown)";
+  }
+
+  /**
    * The profile a fragment describes, complete. Each value must be one the data offers, or its default is
    * used: the first stage; level 0 for every factor unless rf is exactly one digit 0-3 per factor; nothing else
    * set. In a list, unknown and repeated items are dropped, and a list none of whose items is known counts as
@@ -680,6 +743,7 @@
     toFragment: toFragment,
     fromFragment: fromFragment,
     fragmentValues: fragmentValues,
+    fragmentProblems: fragmentProblems,
     maxFragmentLength: maxFragmentLength
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
