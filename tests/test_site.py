@@ -15,7 +15,7 @@ def test_the_plugin_builds_the_fixture_site(tmp_path: Path) -> None:
     result = build(FIXTURE_SITE / "mkdocs.yml", tmp_path)
     assert result.returncode == 0, result.stderr
     envoy = (tmp_path / "toolkit" / "example-envoy.html").read_text(encoding="utf-8")
-    assert "Evidence at a glance" in envoy and "Likely beneficial" in envoy
+    assert "The evidence" in envoy and "Likely beneficial" in envoy
     assert 'href="../lessons/example-crisis.html"' in envoy
     assert 'href="../methodology.html#rf08"' in envoy
 

@@ -22,8 +22,9 @@ from apkb.content.load import LESSONS_DIR, TOOLKIT_DIR
 from apkb.content.validate import validate
 from apkb.site.csp import PolicyError, with_policy
 from apkb.site.external_links import mark_external_links
+from apkb.site.print_addresses import mark_print_addresses
 from apkb.site.files import site_files
-from apkb.site.render import STYLESHEET, module_markdown
+from apkb.site.render import STYLESHEET, TABLES_SCRIPT, footer_note, module_markdown
 
 
 class KnowledgeBaseConfig(base.Config):
@@ -52,6 +53,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if TABLES_SCRIPT not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(TABLES_SCRIPT)
+        if not config.copyright:
+            config.copyright = footer_note()
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -79,9 +84,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return module_markdown(markdown, page.file.src_uri, report.catalog, report.modules, report.scenarios)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Give the page its Content-Security-Policy, and mark links that leave the site."""
+        """Give the page its Content-Security-Policy, mark links that leave the site, and give links within it
+        the address a printed page shows."""
         try:
-            return mark_external_links(with_policy(output, page.content or "", live_reload=self.serving))
+            with_csp = with_policy(output, page.content or "", live_reload=self.serving)
+            return mark_print_addresses(mark_external_links(with_csp), page.url)
         except PolicyError as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
 

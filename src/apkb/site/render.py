@@ -29,6 +29,7 @@ from apkb.content.ushmm_counts import load_counts
 from apkb.content.vocabulary import vocabularies
 from apkb.recommend.evaluate import TOP, evaluate, evaluate_lesson
 from apkb.recommend.fragment import profile_fragment
+from apkb.site.exports import generator
 from apkb.recommend.recommendation import recommend
 from apkb.recommend.spec import engine_data, scoring_spec
 from apkb.recommend.ewp import load_mapping
@@ -38,6 +39,8 @@ from apkb.site.page import Page
 
 STYLESHEET = "assets/apkb.css"
 REDIRECT_SCRIPT = "assets/apkb/redirect.js"
+TABLES_SCRIPT = "assets/apkb/tables.js"
+"""Loaded on every page: turns plain tables into cards on a phone (see static/tables.js)."""
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
 _WHITESPACE = re.compile(r"\s+")
@@ -198,6 +201,12 @@ def module_backtests(module: TrainingModule, page_path: str, catalog: Catalog) -
     ).content
 
 
+def footer_note() -> str:
+    """The line every page's footer carries, so that a printed page or an offline copy says how old it is."""
+    return (f"Built {freshness.today().isoformat()} by {generator()}. Entries CC BY 4.0; each page says when it was "
+            "last checked.")
+
+
 def freshness_pages(catalog: Catalog, root: Path | None) -> list[Page]:
     """The "Review due" and "Recently updated" pages."""
     on = freshness.today()
@@ -254,4 +263,5 @@ def static_assets(catalog: Catalog, extra_css: str = "") -> list[Page]:
         Page(engine_path, package.joinpath("static/recommender.js").read_text(encoding="utf-8")),
         Page(ui_path, package.joinpath("static/recommender-ui.js").read_text(encoding="utf-8")),
         Page(REDIRECT_SCRIPT, package.joinpath("static/redirect.js").read_text(encoding="utf-8")),
+        Page(TABLES_SCRIPT, package.joinpath("static/tables.js").read_text(encoding="utf-8")),
     ]
