@@ -84,3 +84,13 @@ def test_related_tools_lists_the_tools_own_choices_and_folds_the_rest(page: Page
     folded = page.locator("details.apkb-inbound")
     if folded.count():
         assert not folded.first.evaluate("d => d.open"), "tools that only list this one are folded away"
+
+
+def test_the_two_certainty_filters_of_the_catalogue_never_contradict_each_other(page: Page, site: SiteUnderTest) -> None:
+    page.goto(site.url("catalogue.html#certainty=high&certainty-min=low"))
+    page.wait_for_function("document.querySelector(\"select[name='certainty']\").value === 'high'")
+    assert page.input_value("select[name='certainty']") == "high" and page.input_value("select[name='certainty-min']") == ""
+    page.select_option("select[name='certainty-min']", "moderate")
+    assert page.input_value("select[name='certainty']") == "", "choosing one clears the other"
+    page.select_option("select[name='certainty']", "low")
+    assert page.input_value("select[name='certainty-min']") == ""

@@ -142,6 +142,7 @@
     FILTERS.forEach(function (name) {
       state.filters[name] = values[name] !== undefined && allowed(name, values[name]) ? values[name] : "";
     });
+    if (state.filters.certainty) state.filters["certainty-min"] = "";  // one certainty filter at a time (see EXCLUSIVE)
     if (values.q !== undefined && values.q.length <= MAX_QUERY) state.q = values.q;
     var at = values.sort === undefined ? -1 : values.sort.lastIndexOf("-");
     var key = at < 0 ? "" : values.sort.slice(0, at), dir = at < 0 ? "" : values.sort.slice(at + 1);
@@ -195,6 +196,15 @@
     update();
   }
 
+  /** "Certainty is exactly" and "Certainty at least" answer the same question: choosing one clears the other,
+   *  so that the two can never contradict each other and empty the table without a word. */
+  var EXCLUSIVE = { certainty: "certainty-min", "certainty-min": "certainty" };
+  function keepOneCertainty(event) {
+    var other = event.target && EXCLUSIVE[event.target.name];
+    if (other && event.target.value) control(other).value = "";
+  }
+  form.addEventListener("input", keepOneCertainty);
+  form.addEventListener("change", keepOneCertainty);
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
