@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SiteUnderTest
+from conftest import SiteUnderTest, expect, search
 
 Page = Any
 
@@ -94,3 +94,38 @@ def test_the_two_certainty_filters_of_the_catalogue_never_contradict_each_other(
     assert page.input_value("select[name='certainty']") == "", "choosing one clears the other"
     page.select_option("select[name='certainty']", "low")
     assert page.input_value("select[name='certainty-min']") == ""
+
+
+def _type_in_search(page: Page, words: str) -> None:
+    opener = page.locator("label.md-header__button[for=__search]")
+    if opener.is_visible():
+        opener.click()
+    else:
+        page.locator("input.md-search__input").click()
+    page.keyboard.type(words)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
+def test_a_misspelt_search_offers_the_word_the_knowledge_base_uses(
+    page: Page, site: SiteUnderTest, viewport: dict[str, int]
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(site.url("index.html"))
+    _type_in_search(page, "sanctons")
+    offer = page.locator(".apkb-did-you-mean__choice")
+    expect(offer).to_have_text("sanctions")
+    offer.click()
+    expect(page.locator(".md-search-result__item").first).to_be_attached()
+    hrefs = page.eval_on_selector_all("li.md-search-result__item > a", "links => links.map(a => a.href)")
+    assert hrefs and "h=sanctions" in hrefs[0], "the results are those of the corrected word"
+    expect(page.locator(".apkb-did-you-mean")).to_have_count(0)
+
+
+def test_a_country_search_leads_with_its_lesson_not_with_bibliographies(page: Page, site: SiteUnderTest) -> None:
+    page.goto(site.url("index.html"))
+    search(page, "Rwanda")
+    titles = page.eval_on_selector_all(
+        "li.md-search-result__item > a h1, li.md-search-result__item > a h2",
+        "hs => hs.map(h => h.textContent.trim())")
+    assert titles and titles[0].startswith("Rwanda"), titles[:5]
+    assert not any(t.startswith("Sources") for t in titles), "the Sources lists are not searched"

@@ -24,7 +24,7 @@ from apkb.site.csp import PolicyError, with_policy
 from apkb.site.external_links import mark_external_links
 from apkb.site.print_addresses import mark_print_addresses
 from apkb.site.files import site_files
-from apkb.site.render import STYLESHEET, TABLES_SCRIPT, footer_note, module_markdown
+from apkb.site.render import STYLESHEET, SUGGEST_SCRIPT, TABLES_SCRIPT, footer_note, module_markdown
 
 
 class KnowledgeBaseConfig(base.Config):
@@ -53,8 +53,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
-        if TABLES_SCRIPT not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(TABLES_SCRIPT)
+        for script in (TABLES_SCRIPT, SUGGEST_SCRIPT):
+            if script not in [str(existing) for existing in config.extra_javascript]:
+                config.extra_javascript.append(script)
         if not config.copyright:
             config.copyright = footer_note()
         return config

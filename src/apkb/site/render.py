@@ -29,6 +29,7 @@ from apkb.content.ushmm_counts import load_counts
 from apkb.content.vocabulary import vocabularies
 from apkb.recommend.evaluate import TOP, evaluate, evaluate_lesson
 from apkb.recommend.fragment import profile_fragment
+from apkb.search import spelling
 from apkb.site.exports import generator
 from apkb.recommend.recommendation import recommend
 from apkb.recommend.spec import engine_data, scoring_spec
@@ -41,6 +42,9 @@ STYLESHEET = "assets/apkb.css"
 REDIRECT_SCRIPT = "assets/apkb/redirect.js"
 TABLES_SCRIPT = "assets/apkb/tables.js"
 """Loaded on every page: turns plain tables into cards on a phone (see static/tables.js)."""
+SUGGEST_SCRIPT = "assets/apkb/search-suggest.js"
+"""Loaded on every page: "Did you mean ...?" for the search box, with its word list fetched on first use."""
+SEARCH_WORDS = "assets/apkb/search-words.js"
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
 _WHITESPACE = re.compile(r"\s+")
@@ -264,4 +268,7 @@ def static_assets(catalog: Catalog, extra_css: str = "") -> list[Page]:
         Page(ui_path, package.joinpath("static/recommender-ui.js").read_text(encoding="utf-8")),
         Page(REDIRECT_SCRIPT, package.joinpath("static/redirect.js").read_text(encoding="utf-8")),
         Page(TABLES_SCRIPT, package.joinpath("static/tables.js").read_text(encoding="utf-8")),
+        Page(SUGGEST_SCRIPT, package.joinpath("static/search-suggest.js").read_text(encoding="utf-8")),
+        Page(SEARCH_WORDS, "window.APKB_SEARCH_WORDS = " + json.dumps(spelling.words(catalog), ensure_ascii=True,
+                                                                      separators=(",", ":")) + ";\n"),
     ]
