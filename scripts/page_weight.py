@@ -2,10 +2,12 @@
 
 Usage: python scripts/page_weight.py [--site site] [--write docs/performance.md]
 
-The built site is served on 127.0.0.1 and each page is opened in a fresh browser context (an empty cache),
-recording every response through Playwright's request events. The gzip figure compresses each response as a
-web server would (level 6); it is what a visitor on a slow link actually waits for. With --write, the table
-replaces the part of the page between the page-weight markers.
+The built site is served on 127.0.0.1, gzip-compressed as a web server would (level 6), and each page is opened
+in a fresh browser context (an empty cache), recording every response through Playwright's request events. The
+gzip figure is what a visitor on a slow link actually waits for. A second run opens each page on an emulated slow
+link (400 kbit/s down and up, 400 ms round trip, as an embassy on a poor connection) and times when the page is
+readable (DOMContentLoaded) and when the search index has arrived (until then, search finds nothing). With
+--write, both tables replace the part of the page between the page-weight markers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import http.server
 import re
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +45,29 @@ class Weight:
     largest: list[tuple[int, str]] = field(default_factory=list)
 
 
+SLOW_LINK = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+"""400 kbit/s each way and a 400 ms round trip, in the units of Chrome's Network.emulateNetworkConditions."""
+SEARCH_INDEX = "search/search_index.json"
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the site quietly, gzip-compressed when the browser accepts it, as a production server would."""
+
     def log_message(self, *args: object) -> None:
         pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        path = Path(self.translate_path(self.path))
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -76,6 +99,52 @@ def measure(base: str, path: str) -> Weight:
     return weight
 
 
+@dataclass
+class SlowVisit:
+    page: str
+    readable: float
+    """Seconds to DOMContentLoaded."""
+    search_ready: float | None
+    """Seconds until the search index had arrived, or None if the page did not ask for it."""
+
+
+def slow_visit(base: str, path: str) -> SlowVisit:
+    """Open ``path`` with an empty cache on the emulated slow link and time it."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context()
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
+        start = time.monotonic()
+        finished: dict[str, float] = {}
+        page.on("requestfinished", lambda request: finished.setdefault(request.url, time.monotonic() - start))
+        page.goto(base + path, wait_until="domcontentloaded", timeout=300_000)
+        readable = time.monotonic() - start
+        try:
+            page.wait_for_event("requestfinished", lambda r: r.url.endswith(SEARCH_INDEX), timeout=300_000)
+        except Exception:  # noqa: BLE001 - the index may have finished already, or never be asked for
+            pass
+        ready = next((t for url, t in finished.items() if url.endswith(SEARCH_INDEX)), None)
+        browser.close()
+    return SlowVisit(path, readable, ready)
+
+
+def slow_table(visits: dict[str, SlowVisit]) -> str:
+    lines = [
+        "",
+        "On a slow link (400 kbit/s each way, 400 ms round trip, gzip as served), with an empty cache:",
+        "",
+        "| Page | Readable | Search ready |",
+        "| --- | ---: | ---: |",
+    ]
+    for name, v in visits.items():
+        ready = f"{v.search_ready:.1f} s" if v.search_ready is not None else "not loaded"
+        lines.append(f"| {name} | {v.readable:.1f} s | {ready} |")
+    return "\n".join(lines)
+
+
 def kb(size: int) -> str:
     return f"{size / 1000:,.0f} kB"
 
@@ -104,9 +173,10 @@ def main() -> int:
     server, base = serve(args.site)
     try:
         weights = {name: measure(base, path) for name, path in PAGES.items()}
+        visits = {name: slow_visit(base, path) for name, path in PAGES.items()}
     finally:
         server.shutdown()
-    text = table(weights)
+    text = table(weights) + "\n" + slow_table(visits)
     print(text)
     if args.write:
         page = args.write.read_text(encoding="utf-8")

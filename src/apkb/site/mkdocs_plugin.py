@@ -12,6 +12,7 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as options
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -53,9 +54,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
-        for script in (TABLES_SCRIPT, SUGGEST_SCRIPT):
+        for script in (TABLES_SCRIPT, SUGGEST_SCRIPT):  # async: on a slow link they must not hold up the page
             if script not in [str(existing) for existing in config.extra_javascript]:
-                config.extra_javascript.append(script)
+                value = ExtraScriptValue(script)
+                value.async_ = True
+                config.extra_javascript.append(value)
         if not config.copyright:
             config.copyright = footer_note()
         return config
