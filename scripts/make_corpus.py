@@ -328,7 +328,7 @@ class Corpus:
         if rng.random() < 0.5:
             meta["sources"] = [self._citation(names) for _ in range(rng.randint(1, 2))]
         meta["drafted"] = self._reviewed()
-        meta["checks"] = [{"date": meta["drafted"] + datetime.timedelta(days=0), "by": f"synthetic-checker-{rng.randint(1, 9)}", "what": "Synthetic."}]
+        meta["checks"] = [{"date": meta["drafted"], "by": f"synthetic-checker-{rng.randint(1, 9)}", "what": "Synthetic."}]
         return meta["category"], meta, self._body(own, TOOL_SECTIONS, names)
 
     def _risk(self, names: Sequence[str]) -> dict[str, Any]:
@@ -388,7 +388,10 @@ class Corpus:
 
 class _Dumper(yaml.CSafeDumper):
     """Short lists of terms inline (``stages: [mitigation, response]``), as maintainers write them; the rest in
-    block style."""
+    block style. No anchors: front matter may not use them, so a value used twice is written out twice."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:

@@ -117,6 +117,7 @@ def engine_data(catalog: Catalog, leave_out: str | None = None) -> dict[str, Any
                 *SETTING_SCALES.values())
     labels: dict[str, dict[str, str]] = {name: {t.id: t.label for t in getattr(v, name).terms} for name in labelled}
     labels["risk_factors"] = {f.id: f.name for f in v.risk_factors.risk_factors}
+    labels["setting"] = {part: labels[scale] for part, scale in SETTING_SCALES.items()}  # by profile part
     return {
         "spec": scoring_spec(),
         "scales": scales,

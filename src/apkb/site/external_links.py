@@ -9,29 +9,31 @@ from __future__ import annotations
 import re
 
 REL = ("noopener", "noreferrer")
-_ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
-_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+"""An opening <a> tag (also used by apkb.site.print_addresses)."""
+HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _REL = re.compile(r"""\srel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 
 
-def _value(match: re.Match[str]) -> str:
+def attribute_value(match: re.Match[str]) -> str:
+    """The value of an attribute matched by HREF or _REL, whichever way it was quoted."""
     return next(group for group in match.groups() if group is not None)
 
 
 def _with_rel(tag: str) -> str:
-    href = _HREF.search(tag)
-    if href is None or not _EXTERNAL.match(_value(href)):
+    href = HREF.search(tag)
+    if href is None or not _EXTERNAL.match(attribute_value(href)):
         return tag
     rel = _REL.search(tag)
     if rel is None:
         end = -2 if tag.endswith("/>") else -1
         return f'{tag[:end]} rel="{" ".join(REL)}"{tag[end:]}'
-    tokens = _value(rel).split()
+    tokens = attribute_value(rel).split()
     tokens += [token for token in REL if token not in tokens]
     return tag[: rel.start()] + f' rel="{" ".join(tokens)}"' + tag[rel.end():]
 
 
 def mark_external_links(html: str) -> str:
     """``html`` with each ``<a href>`` to another site given ``rel="noopener noreferrer"``, keeping any rel."""
-    return _ANCHOR.sub(lambda match: _with_rel(match.group(0)), html)
+    return ANCHOR.sub(lambda match: _with_rel(match.group(0)), html)

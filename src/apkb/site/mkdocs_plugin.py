@@ -23,8 +23,8 @@ from apkb.content.load import LESSONS_DIR, TOOLKIT_DIR
 from apkb.content.validate import validate
 from apkb.site.csp import PolicyError, with_policy
 from apkb.site.external_links import mark_external_links
-from apkb.site.print_addresses import mark_print_addresses
 from apkb.site.files import site_files
+from apkb.site.print_addresses import mark_print_addresses
 from apkb.site.render import STYLESHEET, SUGGEST_SCRIPT, TABLES_SCRIPT, footer_note, module_markdown
 
 

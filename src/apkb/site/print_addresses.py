@@ -9,8 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-_ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
-_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+from apkb.site.external_links import ANCHOR, HREF, attribute_value
+
 _OTHER_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
@@ -39,13 +39,13 @@ def _mark_links(html: str, page_url: str) -> str:
 
     def mark(match: re.Match[str]) -> str:
         tag = match.group(0)
-        href = _HREF.search(tag)
+        href = HREF.search(tag)
         if href is None or "data-print-href" in tag:
             return tag
-        path = site_path(next(g for g in href.groups() if g is not None), page_url)
+        path = site_path(attribute_value(href), page_url)
         if path is None:
             return tag
         end = -2 if tag.endswith("/>") else -1
         return f'{tag[:end]} data-print-href="{path}"{tag[end:]}'
 
-    return _ANCHOR.sub(mark, html)
+    return ANCHOR.sub(mark, html)

@@ -29,13 +29,13 @@ from apkb.content.ushmm_counts import load_counts
 from apkb.content.vocabulary import vocabularies
 from apkb.recommend.evaluate import TOP, evaluate, evaluate_lesson
 from apkb.recommend.fragment import profile_fragment
-from apkb.search import spelling
-from apkb.site.exports import generator
 from apkb.recommend.recommendation import recommend
 from apkb.recommend.spec import engine_data, scoring_spec
 from apkb.recommend.ewp import load_mapping
+from apkb.search import spelling
 from apkb.search.related import related_entries
 from apkb.site import csp
+from apkb.site.exports import generator
 from apkb.site.page import Page
 
 STYLESHEET = "assets/apkb.css"
@@ -217,7 +217,8 @@ def freshness_pages(catalog: Catalog, root: Path | None) -> list[Page]:
     return [
         render_template(
             "review_due.md.j2", urls.REVIEW_DUE, due=freshness.review_due(catalog, on),
-            waiting=freshness.awaiting_expert_review(catalog), total=len(list(catalog.entries())), every=freshness.REVIEW_EVERY_MONTHS, on=on,
+            waiting=freshness.awaiting_expert_review(catalog), total=len(list(catalog.entries())),
+            every=freshness.REVIEW_EVERY_MONTHS, on=on,
         ),
         render_template(
             "recently_updated.md.j2", urls.RECENTLY_UPDATED,

@@ -14,7 +14,6 @@
   var problemsBox = byId("apkb-link-problems"), summaryBar = byId("apkb-summary"), printHead = byId("apkb-print-head");
   var linkBox = byId("apkb-link"), status = byId("apkb-share-status");
   if (!data || !engine || !form || !results) return;
-  var SETTING_SCALES = { security_council: "council", host_consent: "consent", access: "access", communications: "communications" };
 
   function el(tag, attributes, children) {
     var node = document.createElement(tag);
@@ -117,9 +116,9 @@
     if (profile.perpetrator_types.length) {
       parts.push("perpetrators: " + profile.perpetrator_types.map(function (x) { return L.perpetrator_types[x].toLowerCase(); }).join(", "));
     }
-    Object.keys(SETTING_SCALES).forEach(function (part) {
+    Object.keys(L.setting).forEach(function (part) {
       var v = profile.setting[part];
-      if (v) parts.push(part.replace("_", " ") + ": " + L[SETTING_SCALES[part]][v].toLowerCase());
+      if (v) parts.push(part.replace("_", " ") + ": " + L.setting[part][v].toLowerCase());
     });
     var c = profile.constraints;
     if (c.leverage) parts.push("leverage " + L.leverage[c.leverage].toLowerCase());
